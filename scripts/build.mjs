@@ -1,0 +1,57 @@
+// Builds dist/ with esbuild:
+// - dist/cli.js: the entry, holding only the command-line parser (commander), so `--help` reads little;
+// - dist/commands/<name>.cjs: one bundle per command with everything it needs, loaded on demand through
+//   V8's code cache (src/command-loader.ts). A platform SDK stays outside the bundles and is required
+//   only by the code that talks to that platform.
+// Bundling matters for speed: twitter-text loads in ~16 ms as one file, ~35 ms as 300 modules.
+import { build } from 'esbuild';
+import { readdir, rm } from 'node:fs/promises';
+
+const root = new URL('..', import.meta.url);
+const minify = process.env.IP_POST_BUILD_MINIFY !== '0';
+
+// twitter-text is compiled for old browsers: it loads ~100 core-js 2 polyfills that replace Node's own
+// String, Array and RegExp methods (RegExp itself, even). Node 20 has all of them natively, so each
+// polyfill import becomes an empty module: 8 ms less at startup, and native regular expressions.
+const withoutCoreJsPolyfills = {
+  name: 'without-core-js-polyfills',
+  setup(build) {
+    build.onResolve({ filter: /^core-js\/modules\// }, (args) => ({ path: args.path, namespace: 'no-polyfill' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-polyfill' }, () => ({ contents: '', loader: 'js' }));
+  },
+};
+
+const common = {
+  absWorkingDir: root.pathname,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minify,
+  sourcemap: 'linked',
+  // twitter-text asks for `punycode`; the npm package it depends on, not Node's deprecated builtin.
+  alias: { punycode: 'punycode/' },
+  plugins: [withoutCoreJsPolyfills],
+  logLevel: 'warning',
+};
+
+await rm(new URL('dist', root), { recursive: true, force: true });
+const commands = (await readdir(new URL('src/commands', root))).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3));
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    format: 'esm',
+    // commander is CommonJS: inside an ES module bundle its require() of Node builtins needs a require.
+    banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
+  }),
+  build({
+    ...common,
+    entryPoints: Object.fromEntries(commands.map((name) => [name, `src/commands/${name}.ts`])),
+    outdir: 'dist/commands',
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  }),
+]);

@@ -1,0 +1,72 @@
+import { Command, CommanderError, Option } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
+import { loadCommand } from './command-loader.js';
+import type * as AnnounceCommand from './commands/announce.js';
+import { ExitCode, InputError, formatProblem } from './errors.js';
+
+// Only commander is loaded up front; each command loads its own bundle when it runs,
+// so `ip-post --help` stays as fast as a bare Node start.
+
+const examples = `
+Examples:
+  $ ip-post announce examples/seminar.yml --dry-run          preview every post in every language
+  $ ip-post announce event.yml --dry-run --only x,facebook   only these platforms
+  $ ip-post announce event.yml --dry-run --lang lv           only Latvian
+  $ ip-post announce event.yml --dry-run --json | jq .posts  the plan as JSON, for scripts
+
+Exit codes:
+  0  ready to publish   1  the plan has errors (see the preview)   2  bad input or usage
+
+Configuration: --config FILE, else $IP_POST_CONFIG, else config.json in your config folder
+(see config.example.json). Colours only on a terminal; NO_COLOR turns them off.`;
+
+function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('ip-post')
+    .description('One event announcement → posts for Facebook, Instagram, X, YouTube and TikTok in every audience language.')
+    .version(packageJson.version, '-V, --version')
+    .showHelpAfterError('(run ip-post --help for usage)')
+    .addHelpText('after', examples)
+    .exitOverride();
+
+  program
+    .command('announce')
+    .description('turn an announcement file into posts; with --dry-run, preview them without sending anything')
+    .argument('[file]', 'the announcement (YAML or JSON)')
+    .option('--dry-run', 'preview every post; send nothing')
+    .option('--json', 'print the plan as JSON on stdout')
+    .option('--only <platforms>', 'only these platforms, comma-separated (facebook,instagram,x,youtube,tiktok)')
+    .option('--lang <languages>', 'only these languages, comma-separated (e.g. lv,ru)')
+    .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
+    .addHelpText('after', `\nExample:\n  $ ip-post announce examples/seminar.yml --dry-run --only x --lang lv`)
+    .exitOverride()
+    .action(async (file: string | undefined, options) => {
+      const command = loadCommand<typeof AnnounceCommand>('announce');
+      setExitCode(await command.exports.announce(file, options));
+      command.saveCache();
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    if (error instanceof InputError) {
+      for (const problem of error.problems) process.stderr.write(`ip-post: ${formatProblem(problem)}\n`);
+      return ExitCode.badInput;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`ip-post: unexpected error: ${message}\n`);
+    if (process.env.IP_POST_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write('  (set IP_POST_DEBUG=1 to see where it happened, and please report it)\n');
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,57 @@
+import { isPlatformName, platformNames, type PlatformName } from '../../adapters/names.js';
+import { loadAnnouncement } from '../announcement/load.js';
+import { loadConfig } from '../config.js';
+import { ExitCode, InputError } from '../errors.js';
+import { listLanguages } from '../i18n/language.js';
+import { colorsFor } from '../output.js';
+import { planToJson } from '../plan/json.js';
+import { buildPlan } from '../plan/plan.js';
+import { renderPreview } from '../preview.js';
+
+export interface AnnounceOptions {
+  dryRun?: boolean;
+  json?: boolean;
+  only?: string;
+  lang?: string;
+  config?: string;
+}
+
+/** `ip-post announce FILE --dry-run`: file → announcement → plan → preview (or JSON). Returns the exit code. */
+export async function announce(file: string | undefined, options: AnnounceOptions): Promise<number> {
+  if (!file) {
+    throw new InputError({ message: 'no announcement file given', fix: 'name one: ip-post announce event.yml --dry-run (examples/ has some to copy)' });
+  }
+  if (!options.dryRun) {
+    throw new InputError({ message: 'publishing is not available yet in this version', fix: 'preview with --dry-run' });
+  }
+  const only = options.only === undefined ? undefined : parseList('--only', options.only).map(checkPlatformName);
+  const config = await loadConfig(options.config);
+  const announcement = await loadAnnouncement(file, { defaultTimezone: config.timezone, knownLanguages: await listLanguages(config.templateDirs) });
+
+  for (const name of only ?? []) {
+    if (!announcement.platforms.includes(name)) {
+      throw new InputError({ message: `--only: ${name} is not among the announcement's platforms (${announcement.platforms.join(', ')})`, fix: `add ${name} to platforms in ${file}, or leave it out of --only` });
+    }
+  }
+  const languages = options.lang === undefined ? undefined : parseList('--lang', options.lang);
+  for (const code of languages ?? []) {
+    if (!announcement.languages.includes(code)) {
+      throw new InputError({ message: `--lang: ${code} is not among the announcement's languages (${announcement.languages.join(', ')})`, fix: 'name languages the announcement has' });
+    }
+  }
+
+  const plan = await buildPlan(announcement, config, { platforms: only, languages });
+  process.stdout.write(options.json ? planToJson(plan) : renderPreview(plan, colorsFor(process.stdout)));
+  return plan.publishable ? ExitCode.ok : ExitCode.planHasErrors;
+}
+
+function parseList(flag: string, value: string): string[] {
+  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (items.length === 0) throw new InputError({ message: `${flag} names nothing`, fix: `give a comma-separated list, e.g. ${flag} ${flag === '--only' ? 'x,facebook' : 'lv,ru'}` });
+  return items;
+}
+
+function checkPlatformName(name: string): PlatformName {
+  if (isPlatformName(name)) return name;
+  throw new InputError({ message: `--only: "${name}" is not a platform`, fix: `use some of: ${platformNames.join(', ')}` });
+}

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import envPaths from 'env-paths';
+import * as v from 'valibot';
+import { adapters } from '../adapters/index.js';
+import { platformNames, type PlatformName } from '../adapters/names.js';
+import { InputError, type Problem } from './errors.js';
+import type { CommonSettings } from './plan/adapter.js';
+import { builtinTemplatesDir } from './paths.js';
+import { readSourceFile } from './source.js';
+import { envName, isWebAddress, validate } from './validation.js';
+
+export type PlatformSettings = CommonSettings & Record<string, unknown>;
+
+export interface Config {
+  /** The config file read, or undefined when none exists and defaults apply. */
+  file?: string;
+  timezone?: string;
+  /** Template folders, searched in order: the officer's own (config `templates`), then the built-in one. */
+  templateDirs: string[];
+  mediaHost?: { publicUrl: string; uploadUrl?: string; tokenEnv?: string };
+  platforms: Record<PlatformName, PlatformSettings>;
+}
+
+const webAddress = v.pipe(v.string(), v.check(isWebAddress, 'must be a web address'));
+
+function platformSchema(name: PlatformName) {
+  const adapter = adapters[name];
+  const entries: v.ObjectEntries = {
+    account: v.optional(v.string()),
+    languages: v.optional(v.picklist(adapter.strategies)),
+    baseUrl: v.optional(webAddress),
+    ...adapter.settings,
+  };
+  if (adapter.defaults.uploadBaseUrl) entries.uploadBaseUrl = v.optional(webAddress);
+  return v.strictObject(entries);
+}
+
+const configSchema = v.strictObject({
+  $schema: v.optional(v.string()),
+  timezone: v.optional(v.string()),
+  templates: v.optional(v.string()),
+  mediaHost: v.optional(
+    v.strictObject({
+      publicUrl: webAddress,
+      uploadUrl: v.optional(webAddress),
+      tokenEnv: v.optional(envName),
+    }),
+  ),
+  platforms: v.optional(v.strictObject(Object.fromEntries(platformNames.map((name) => [name, v.optional(platformSchema(name))])))),
+});
+
+const configHelp: Record<string, string> = {
+  timezone: 'use an IANA time zone name such as Europe/Riga',
+  templates: 'give the folder with your own templates, relative to this config file',
+  mediaHost: 'give publicUrl (where platforms fetch files), and uploadUrl and tokenEnv if uploads need them',
+  'mediaHost.publicUrl': 'write the address files are served from, e.g. https://media.example.org/ip-post',
+  'mediaHost.uploadUrl': 'write the address files are uploaded to',
+  'mediaHost.tokenEnv': 'name the environment variable that holds the upload token',
+  platforms: `configure each platform under its name: ${platformNames.join(', ')}`,
+  ...Object.fromEntries(
+    platformNames.flatMap((name) => {
+      const adapter = adapters[name];
+      return [
+        [`platforms.${name}.account`, 'write the account name shown in previews'],
+        [`platforms.${name}.languages`, `use one of: ${adapter.strategies.join(', ')}`],
+        [`platforms.${name}.baseUrl`, `write the API address, e.g. ${adapter.defaults.baseUrl}`],
+        [`platforms.${name}.uploadBaseUrl`, `write the upload address, e.g. ${adapter.defaults.uploadBaseUrl ?? adapter.defaults.baseUrl}`],
+        ...Object.entries(adapter.settingsHelp).map(([key, help]) => [`platforms.${name}.${key}`, help]),
+      ];
+    }),
+  ),
+};
+
+/** The config file to read: --config, else IP_POST_CONFIG, else config.json in the user's config folder if it exists. */
+export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv): { file: string; explicit: boolean } | undefined {
+  if (flag) return { file: flag, explicit: true };
+  if (env.IP_POST_CONFIG) return { file: env.IP_POST_CONFIG, explicit: true };
+  const file = join(envPaths('ip-post', { suffix: '' }).config, 'config.json');
+  return existsSync(file) ? { file, explicit: false } : undefined;
+}
+
+export async function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  const location = configPath(flag, env);
+  if (!location) return withDefaults({}, undefined);
+  const source = await readSourceFile(location.file, 'config');
+  const { output, problems } = validate(configSchema, source, configHelp, { quoteValues: false });
+  if (!output) throw new InputError(problems.map(explainInlineSecret));
+  const { IANAZone } = await import('luxon');
+  if (output.timezone && !IANAZone.isValidZone(output.timezone)) {
+    throw new InputError({ file: location.file, line: source.lineOf(['timezone']), path: 'timezone', message: `unknown time zone "${output.timezone}"`, fix: configHelp.timezone });
+  }
+  const templates = output.templates && resolve(dirname(location.file), output.templates);
+  if (templates && !existsSync(templates)) {
+    throw new InputError({ file: location.file, line: source.lineOf(['templates']), path: 'templates', message: `no such folder: ${templates}`, fix: configHelp.templates });
+  }
+  return withDefaults(output, location.file, templates);
+}
+
+function withDefaults(file: v.InferOutput<typeof configSchema>, path: string | undefined, templates?: string): Config {
+  const platforms = Object.fromEntries(
+    platformNames.map((name) => {
+      // Parsing the platform's own settings (or none) fills in each setting's default.
+      const settings = v.parse(platformSchema(name), file.platforms?.[name] ?? {}) as Record<string, unknown>;
+      const defined = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+      return [name, { ...adapters[name].defaults, ...defined }];
+    }),
+  ) as Record<PlatformName, PlatformSettings>;
+  return {
+    file: path,
+    timezone: file.timezone,
+    templateDirs: templates ? [templates, builtinTemplatesDir] : [builtinTemplatesDir],
+    mediaHost: file.mediaHost,
+    platforms,
+  };
+}
+
+/** An unknown `accessToken: …` is almost surely a secret written inline: say where secrets go instead. */
+function explainInlineSecret(problem: Problem): Problem {
+  const key = /^unknown field "(.+)"$/.exec(problem.message)?.[1];
+  if (!key || !/(token|secret|password|key)$/i.test(key)) return problem;
+  return {
+    ...problem,
+    message: `secrets are never written in the config file (found "${key}")`,
+    fix: `remove it, put the value in an environment variable (or a .env file) and write that variable's name in "${key}Env"`,
+  };
+}

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { InputError } from '../errors.js';
+import { readSourceFile } from '../source.js';
+import { validate } from '../validation.js';
+
+const pluralForms = v.strictObject({
+  zero: v.optional(v.string()),
+  one: v.optional(v.string()),
+  two: v.optional(v.string()),
+  few: v.optional(v.string()),
+  many: v.optional(v.string()),
+  other: v.string(),
+});
+
+/** templates/languages/<code>.yml: a language's wording that templates share, and how to write its dates. */
+const languageSchema = v.strictObject({
+  name: v.string(),
+  locale: v.optional(v.string()),
+  fallbackLocale: v.optional(v.string()),
+  monthsInText: v.optional(v.record(v.string(), v.string())),
+  when: v.strictObject({
+    allDay: v.string(),
+    at: v.string(),
+    sameDay: v.string(),
+    days: v.string(),
+  }),
+  seats: pluralForms,
+  words: v.record(v.string(), v.string()),
+});
+
+const languageHelp: Record<string, string> = {
+  name: 'give the language name as its speakers write it, e.g. latviešu',
+  locale: 'give the Intl locale for dates and plurals, e.g. lv or en-GB',
+  monthsInText: 'map each month name as Intl writes it to the form running text needs, e.g. jūnijs: jūnijā',
+  when: 'give the patterns allDay, at, sameDay and days (see templates/languages/en.yml)',
+  seats: 'give the phrase for each plural form Intl uses for this language, e.g. one: "{{count}} seat", other: "{{count}} seats"',
+  words: 'give each word the templates use, e.g. register: Registration',
+};
+
+export type LanguageFile = v.InferOutput<typeof languageSchema>;
+
+export interface LanguageData extends LanguageFile {
+  code: string;
+  /** The locale Intl actually formats with. */
+  intlLocale: string;
+  /** Set when Intl has no data for the language and another locale stands in. */
+  fallbackWarning?: string;
+}
+
+/** Language codes with a wording file in any of the template folders. */
+export async function listLanguages(templateDirs: readonly string[]): Promise<string[]> {
+  const codes = new Set<string>();
+  for (const dir of templateDirs) {
+    const files = await readdir(join(dir, 'languages')).catch(() => []);
+    for (const file of files) if (file.endsWith('.yml')) codes.add(file.slice(0, -'.yml'.length));
+  }
+  return [...codes].sort();
+}
+
+export async function loadLanguage(code: string, templateDirs: readonly string[]): Promise<LanguageData> {
+  for (const dir of templateDirs) {
+    const file = join(dir, 'languages', `${code}.yml`);
+    if (!existsSync(file)) continue;
+    const source = await readSourceFile(file, 'language');
+    const { output, problems } = validate(languageSchema, source, languageHelp);
+    if (!output) throw new InputError(problems);
+    return { ...output, code, ...resolveLocale(code, output) };
+  }
+  throw new InputError({ message: `no wording for language "${code}"`, fix: `add templates/languages/${code}.yml` });
+}
+
+/** Intl may lack a language (Latgalian, say): then the file's fallbackLocale, else English, formats its dates. */
+function resolveLocale(code: string, file: LanguageFile): { intlLocale: string; fallbackWarning?: string } {
+  const wanted = file.locale ?? code;
+  if (Intl.DateTimeFormat.supportedLocalesOf([wanted]).length > 0) return { intlLocale: wanted };
+  const fallback = [file.fallbackLocale, 'en-GB'].find((locale) => locale && Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0)!;
+  return {
+    intlLocale: fallback,
+    fallbackWarning: `Intl has no locale data for "${wanted}": ${file.name} dates, times and plurals are formatted as ${fallback}${file.fallbackLocale ? ' (fallbackLocale)' : ''}`,
+  };
+}

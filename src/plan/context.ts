@@ -1,0 +1,117 @@
+import { extname } from 'node:path';
+import type { PlatformName } from '../../adapters/names.js';
+import type { Announcement, Language } from '../announcement/model.js';
+import type { PlatformSettings } from '../config.js';
+import type { LanguageData } from '../i18n/language.js';
+import type { InspectedMedia } from '../media.js';
+import { fitToLimit } from '../render/fit.js';
+import type { Templates } from '../render/templates.js';
+import { buildView, hashtagLine } from '../render/view.js';
+import type { Adapter, ComposeOptions, PlanContext } from './adapter.js';
+import type { PlannedMedia } from './types.js';
+
+const unlimited = { max: Number.POSITIVE_INFINITY, unit: 'characters', measure: (text: string) => text.length };
+
+export interface ContextInput {
+  adapter: Adapter;
+  announcement: Announcement;
+  languages: Language[];
+  languageData: Map<Language, LanguageData>;
+  settings: PlatformSettings;
+  configured: boolean;
+  media: InspectedMedia[];
+  mediaHost?: string;
+  templates: Templates;
+}
+
+export function createPlanContext(input: ContextInput): PlanContext<Record<string, unknown>> {
+  const { adapter, announcement, languages, templates, settings } = input;
+  const platform: PlatformName = adapter.name;
+  const content = announcement.content[platform];
+  const language = (code: Language) => input.languageData.get(code)!;
+  const hashtagsOf = (group: Language[]) => [...new Set(group.flatMap((code) => content.hashtags[code] ?? []))];
+
+  const context: PlanContext<Record<string, unknown>> = {
+    settings,
+    configured: input.configured,
+    languages,
+    content,
+    media: input.media,
+    mediaHost: input.mediaHost,
+    language,
+
+    groups() {
+      return settings.languages === 'separate' ? languages.map((code) => [code]) : [languages];
+    },
+
+    view(code, options = {}) {
+      return buildView(content, language(code), { text: options.text, hashtags: options.hashtags ?? [] });
+    },
+
+    compose(group: Language[], options: ComposeOptions) {
+      const name = options.template ?? platform;
+      const combined = group.length > 1;
+      const tags = hashtagsOf(group);
+      const render = (texts: Record<Language, string>, keepTags: number) => {
+        const kept = tags.slice(0, keepTags);
+        const sections = group.map((code) =>
+          templates.render(templates.find(name, code), { ...context.view(code, { text: texts[code], hashtags: combined ? [] : kept }), ...options.extra }),
+        );
+        if (!combined) return sections[0]!;
+        return templates.render(templates.layout(name), {
+          sections: sections.map((text, index) => ({ text, first: index === 0, last: index === sections.length - 1 })),
+          hashtags: hashtagLine(kept),
+        });
+      };
+      return fitToLimit({
+        texts: Object.fromEntries(group.map((code) => [code, content.text[code]!])),
+        locales: Object.fromEntries(group.map((code) => [code, language(code).intlLocale])),
+        hashtags: tags.length,
+        limit: options.shorten === false ? unlimited : options.limit,
+        render,
+      });
+    },
+
+    post(group, fields) {
+      return {
+        platform,
+        account: settings.account ?? null,
+        languages: group,
+        strategy: settings.languages,
+        media: [],
+        lengths: [],
+        notes: [],
+        warnings: [],
+        errors: [],
+        ...fields,
+      };
+    },
+
+    plannedMedia(media, group, options = {}) {
+      const alt = group.map((code) => media.ref.alt[code]).filter((text): text is string => Boolean(text));
+      const planned: PlannedMedia = {
+        source: media.ref.path ?? media.ref.url!,
+        kind: media.kind,
+        type: media.type,
+        ...(media.bytes !== undefined && { bytes: media.bytes }),
+        ...(media.width !== undefined && { width: media.width, height: media.height }),
+        ...(media.duration !== undefined && { duration: Math.round(media.duration * 100) / 100 }),
+        alt: alt.length ? [...new Set(alt)].join(' / ') : null,
+      };
+      if (options.convertTo && options.convertTo !== media.type) planned.convertTo = options.convertTo;
+      if (options.publicUrl) {
+        const url = media.ref.url ?? (input.mediaHost && hostedUrl(input.mediaHost, announcement.id, media.name, planned.convertTo));
+        if (url) planned.publicUrl = url;
+      }
+      return planned;
+    },
+  };
+  return context;
+}
+
+/** Where the media host will serve a file: `<publicUrl>/<announcement id>/<file name>`. */
+function hostedUrl(base: string, announcementId: string, name: string, convertTo: string | undefined): string {
+  const extension = convertTo === 'image/jpeg' ? '.jpg' : extname(name);
+  const stem = name.slice(0, name.length - extname(name).length);
+  return `${base.replace(/\/+$/, '')}/${encodeURIComponent(announcementId)}/${encodeURIComponent(stem + extension)}`;
+}

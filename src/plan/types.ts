@@ -1,0 +1,75 @@
+import type { PlatformName } from '../../adapters/names.js';
+import type { Language } from '../announcement/model.js';
+import type { MediaKind } from '../media.js';
+
+/** How a platform's posts carry several languages. */
+export type Strategy = 'combined' | 'separate' | 'localized';
+export const strategies: readonly Strategy[] = ['combined', 'separate', 'localized'];
+
+/** One medium as a post will send it. */
+export interface PlannedMedia {
+  /** The path as written in the announcement, or the URL. */
+  source: string;
+  kind: MediaKind;
+  /** MIME type as found in the file. */
+  type: string;
+  bytes?: number;
+  width?: number;
+  height?: number;
+  duration?: number;
+  /** Alt text as sent (several languages joined in a combined post); null when there is none. */
+  alt: string | null;
+  /** The platform fetches the file from this public address (media host, or the announcement's URL). */
+  publicUrl?: string;
+  /** ip-post converts the file to this type before sending it. */
+  convertTo?: string;
+}
+
+/** A measured length against the platform's limit. */
+export interface LengthCheck {
+  /** `text`, `title`, `thread[2]`, `localizations.ru.description`, … */
+  field: string;
+  length: number;
+  max: number;
+  unit: string;
+}
+
+/** One post exactly as it would be sent; the dry-run prints it and `--json` emits it. */
+export interface PlannedPost {
+  platform: PlatformName;
+  account: string | null;
+  languages: Language[];
+  strategy: Strategy;
+  /** What the platform will make of it: "photo post", "carousel", "reel", "video", "thread", … */
+  format: string;
+  /** Exactly what is sent as the message, caption or description (for X: the first post). */
+  text: string;
+  thread?: string[];
+  title?: string;
+  localizations?: Record<Language, { title: string; description: string }>;
+  defaultLanguage?: Language;
+  tags?: string[];
+  media: PlannedMedia[];
+  /** Media of the announcement that this post leaves out, and why. */
+  skippedMedia?: { source: string; reason: string }[];
+  lengths: LengthCheck[];
+  /** What posting costs, where the platform charges per post (X). */
+  cost?: { posts: number; postsWithLink: number; usd: number; note: string };
+  /** What the officer should know but need not act on: shortened texts, skipped media. */
+  notes: string[];
+  /** What deserves a look before publishing: missing alt text, a conversion, a setting to choose. */
+  warnings: string[];
+  /** What blocks publishing. */
+  errors: string[];
+}
+
+export interface Plan {
+  announcement: string;
+  file: string;
+  languages: Language[];
+  timezone: string;
+  posts: PlannedPost[];
+  /** Notes about the whole plan (no config, a language Intl does not know, …). */
+  warnings: string[];
+  publishable: boolean;
+}
