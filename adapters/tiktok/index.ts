@@ -81,8 +81,9 @@ function planVideoPost(context: PlanContext<Settings>, group: Language[], video:
 function planPhotoPost(context: PlanContext<Settings>, group: Language[]): PlannedPost {
   const description = limit(tiktokRules.photoDescriptionLength, 'characters', utf16Units);
   const titleLimit = limit(tiktokRules.photoTitleLength, 'characters', utf16Units);
-  const fit = context.compose(group, { limit: description, extra: { photoPost: true } });
-  const title = shortTitle(context, group[0]!, titleLimit);
+  const { title, languages: titled } = photoTitle(context, group, titleLimit);
+  // A language whose title is in the title field does not repeat it in the description.
+  const fit = context.compose(group, { limit: description, extra: (code) => ({ titleShown: titled.includes(code) }) });
   const post = context.post(group, { format: 'photo post', text: fit.text, title });
   checkLength(post, 'title', title, titleLimit);
   checkLength(post, 'text', fit.text, description);
@@ -109,8 +110,22 @@ function planPhotoPost(context: PlanContext<Settings>, group: Language[]): Plann
   return post;
 }
 
-/** The event title in the post's first language, cut at a word if it is longer than a photo title may be. */
-function shortTitle(context: PlanContext<Settings>, code: Language, titleLimit: ReturnType<typeof limit>): string {
-  const title = context.content.event.title[code]!;
-  return fitToLimit({ texts: { [code]: title }, locales: { [code]: context.language(code).intlLocale }, hashtags: 0, limit: titleLimit, render: (texts) => texts[code]! }).text;
+/**
+ * A photo post has a short title field: every language's title joined with " / " when they fit,
+ * else the first language's title, cut at a word if needed.
+ */
+function photoTitle(context: PlanContext<Settings>, group: Language[], titleLimit: ReturnType<typeof limit>): { title: string; languages: Language[] } {
+  const titles = group.map((code) => context.content.event.title[code]!);
+  const joined = titles.join(' / ');
+  if (titleLimit.measure(joined) <= titleLimit.max) return { title: joined, languages: group };
+  const code = group[0]!;
+  const fit = fitToLimit({
+    texts: { [code]: titles[0]! },
+    locales: { [code]: context.language(code).intlLocale },
+    noEndWords: { [code]: context.language(code).noEndWords },
+    hashtags: 0,
+    limit: titleLimit,
+    render: (texts) => texts[code]!,
+  });
+  return { title: fit.text, languages: fit.shortened.length ? [] : [code] };
 }

@@ -21,6 +21,8 @@ const languageSchema = v.strictObject({
   locale: v.optional(v.string()),
   fallbackLocale: v.optional(v.string()),
   monthsInText: v.optional(v.record(v.string(), v.string())),
+  timeSeparator: v.optional(v.string()),
+  hour: v.optional(v.picklist(['numeric', '2-digit']), 'numeric'),
   when: v.strictObject({
     allDay: v.string(),
     at: v.string(),
@@ -28,6 +30,7 @@ const languageSchema = v.strictObject({
     days: v.string(),
   }),
   seats: pluralForms,
+  noEndWords: v.optional(v.array(v.string()), []),
   words: v.record(v.string(), v.string()),
 });
 
@@ -35,7 +38,10 @@ const languageHelp: Record<string, string> = {
   name: 'give the language name as its speakers write it, e.g. latviešu',
   locale: 'give the Intl locale for dates and plurals, e.g. lv or en-GB',
   monthsInText: 'map each month name as Intl writes it to the form running text needs, e.g. jūnijs: jūnijā',
+  hour: 'write numeric (9:00) or 2-digit (09:00)',
+  timeSeparator: 'give the character between hours and minutes, e.g. "." for 17.30',
   when: 'give the patterns allDay, at, sameDay and days (see templates/languages/en.yml)',
+  noEndWords: 'list short words a shortened text must not end on before "…", e.g. [and, the, of]',
   seats: 'give the phrase for each plural form Intl uses for this language, e.g. one: "{{count}} seat", other: "{{count}} seats"',
   words: 'give each word the templates use, e.g. register: Registration',
 };

@@ -47,8 +47,8 @@ export interface ComposeOptions {
   template?: string;
   /** Whether to shorten texts and drop hashtags to fit (default true). */
   shorten?: boolean;
-  /** Extra values for the template, e.g. `{ photoPost: true }`. */
-  extra?: Record<string, unknown>;
+  /** Extra values for the template, e.g. `{ titleShown: true }`, or a function giving them per language. */
+  extra?: Record<string, unknown> | ((code: Language) => Record<string, unknown>);
 }
 
 /** What an adapter gets to plan its posts: the content, the settings, and rendering that knows the templates. */

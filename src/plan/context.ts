@@ -55,7 +55,7 @@ export function createPlanContext(input: ContextInput): PlanContext<Record<strin
       const render = (texts: Record<Language, string>, keepTags: number) => {
         const kept = tags.slice(0, keepTags);
         const sections = group.map((code) =>
-          templates.render(templates.find(name, code), { ...context.view(code, { text: texts[code], hashtags: combined ? [] : kept }), ...options.extra }),
+          templates.render(templates.find(name, code), { ...context.view(code, { text: texts[code], hashtags: combined ? [] : kept }), ...(typeof options.extra === 'function' ? options.extra(code) : options.extra) }),
         );
         if (!combined) return sections[0]!;
         return templates.render(templates.layout(name), {
@@ -66,6 +66,7 @@ export function createPlanContext(input: ContextInput): PlanContext<Record<strin
       return fitToLimit({
         texts: Object.fromEntries(group.map((code) => [code, content.text[code]!])),
         locales: Object.fromEntries(group.map((code) => [code, language(code).intlLocale])),
+        noEndWords: Object.fromEntries(group.map((code) => [code, language(code).noEndWords])),
         hashtags: tags.length,
         limit: options.shorten === false ? unlimited : options.limit,
         render,

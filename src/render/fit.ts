@@ -6,9 +6,11 @@ const ellipsis = '…';
 /**
  * Shorter versions of a text, longest first: the whole text, then cut after a sentence, then
  * (within the first sentence) cut after a word with "…", then nothing. Cuts fall only on
- * whitespace, so a word or a web address is never split.
+ * whitespace, so a word or a web address is never split; a cut never leaves one of `noEndWords`
+ * ("and", "и") hanging before the "…".
  */
-export function shortenings(text: string, locale: string): string[] {
+export function shortenings(text: string, locale: string, noEndWords: readonly string[] = []): string[] {
+  const weak = new Set(noEndWords.map((word) => word.toLocaleLowerCase(locale)));
   const options = [text];
   const sentenceEnds = [...new Intl.Segmenter(locale, { granularity: 'sentence' }).segment(text)]
     .map((segment) => segment.index + segment.segment.length)
@@ -17,7 +19,8 @@ export function shortenings(text: string, locale: string): string[] {
   const firstSentence = options.at(-1)!;
   for (const cut of whitespacePositions(firstSentence).reverse()) {
     const words = firstSentence.slice(0, cut).replace(/[\s,;:–—-]+$/u, '');
-    if (words) options.push(words + ellipsis);
+    const lastWord = words.slice(words.search(/\S+$/u)).toLocaleLowerCase(locale);
+    if (words && !weak.has(lastWord)) options.push(words + ellipsis);
   }
   options.push('');
   return [...new Set(options)];
@@ -47,6 +50,8 @@ export interface FitResult {
 export function fitToLimit(options: {
   texts: Record<Language, string>;
   locales: Record<Language, string>;
+  /** Per language, words a cut must not end on. */
+  noEndWords?: Record<Language, readonly string[]>;
   hashtags: number;
   limit: TextLimit;
   render(texts: Record<Language, string>, hashtags: number): string;
@@ -57,7 +62,7 @@ export function fitToLimit(options: {
   const choices = new Map<Language, string[]>();
   const choicesOf = (language: Language) => {
     let list = choices.get(language);
-    if (!list) choices.set(language, (list = shortenings(texts[language]!, options.locales[language]!)));
+    if (!list) choices.set(language, (list = shortenings(texts[language]!, options.locales[language]!, options.noEndWords?.[language])));
     return list;
   };
   const step = Object.fromEntries(languages.map((language) => [language, 0]));
