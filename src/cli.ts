@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { loadCommand } from './command-loader.js';
 import type * as AnnounceCommand from './commands/announce.js';
-import { ExitCode, InputError, formatProblem } from './errors.js';
+import { ExitCode, formatProblem, isInputError } from './errors.js';
 
 // Only commander is loaded up front; each command loads its own bundle when it runs,
 // so `ip-post --help` stays as fast as a bare Node start.
@@ -57,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
-    if (error instanceof InputError) {
+    if (isInputError(error)) {
       for (const problem of error.problems) process.stderr.write(`ip-post: ${formatProblem(problem)}\n`);
       return ExitCode.badInput;
     }

@@ -16,18 +16,26 @@ export interface Problem {
   fix?: string;
 }
 
+const inputErrorBrand = Symbol.for('ip-post.InputError');
+
 /**
  * Bad input: a file, config, flag or media the user must fix. The CLI prints each problem
  * without a stack trace and exits with code 2.
  */
 export class InputError extends Error {
   readonly problems: Problem[];
+  readonly [inputErrorBrand] = true;
   constructor(problems: Problem | Problem[]) {
     const list = Array.isArray(problems) ? problems : [problems];
     super(list.map(formatProblem).join('\n'));
     this.name = 'InputError';
     this.problems = list;
   }
+}
+
+/** True for an InputError from any bundle: each command bundle has its own copy of the class. */
+export function isInputError(error: unknown): error is InputError {
+  return typeof error === 'object' && error !== null && inputErrorBrand in error;
 }
 
 export function formatProblem(problem: Problem): string {

@@ -54,6 +54,7 @@ function describeUrl(ref: MediaRef, announcementFile: string): InspectedMedia {
   if (!type) {
     throw new InputError({
       file: announcementFile,
+      line: ref.line,
       path: `${ref.field}.url`,
       message: `cannot tell whether ${ref.url} is an image or a video`,
       fix: 'use an address ending in .jpg, .png, .webp, .gif, .mp4, .mov or .webm, or download the file and give path: instead',
@@ -63,7 +64,7 @@ function describeUrl(ref: MediaRef, announcementFile: string): InspectedMedia {
 }
 
 async function inspectFile(ref: MediaRef, file: string, announcementFile: string): Promise<InspectedMedia> {
-  const problem = (message: string, fix: string) => new InputError({ file: announcementFile, path: `${ref.field}.path`, message, fix });
+  const problem = (message: string, fix: string) => new InputError({ file: announcementFile, line: ref.line, path: `${ref.field}.path`, message, fix });
   const { size } = await stat(file);
   if (size === 0) throw problem(`${ref.path} is empty`, 'export the image or video again');
   const head = await readHead(file, 64 * 1024);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { InputError } from './errors.js';
 
 /** A YAML or JSON file parsed into plain data, remembering where each value came from. */
@@ -41,12 +41,18 @@ export async function readSourceFile(file: string, what: string): Promise<Source
   };
 }
 
+/** The line of a field's key (`text:`), not of its value, which for a map or list starts a line later. */
 function lineOfPath(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let length = path.length; length >= 0; length--) {
-    const node = length === 0 ? document.contents : document.getIn(path.slice(0, length) as unknown[], true);
+  for (let length = path.length; length > 0; length--) {
+    const parent = length === 1 ? document.contents : document.getIn(path.slice(0, length - 1) as unknown[], true);
+    const key = path[length - 1];
+    let node: unknown;
+    if (isMap(parent)) node = parent.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.key;
+    else if (isSeq(parent) && typeof key === 'number') node = parent.items[key];
     if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
   }
-  return undefined;
+  const root = document.contents;
+  return isNode(root) && root.range ? lineCounter.linePos(root.range[0]).line : undefined;
 }
 
 function fileReadProblem(file: string, what: string, error: unknown) {

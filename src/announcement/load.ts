@@ -123,12 +123,15 @@ async function contentFor(
 
   const timezoneField = pick('timezone');
   const timezone = timezoneField?.value ?? options.defaultTimezone ?? 'Europe/Riga';
-  if (!IANAZone.isValidZone(timezone)) {
+  const knownZone = IANAZone.isValidZone(timezone);
+  if (!knownZone) {
     checker.problem(timezoneField?.path ?? ['event'], `unknown time zone "${timezone}"`, announcementFieldHelp['event.timezone']);
   }
-  const start = parseEventTime(pick('start')!, timezone, checker);
+  // Times in an unknown zone cannot be read; its problem is reported once, above.
+  const zone = knownZone ? timezone : 'UTC';
+  const start = parseEventTime(pick('start')!, zone, checker);
   const endField = pick('end');
-  const end = endField && parseEventTime(endField, timezone, checker);
+  const end = endField && parseEventTime(endField, zone, checker);
   if (start && end && end.instant < start.instant) {
     checker.problem(endField.path, `the event ends (${end.written}) before it starts (${start.written})`, 'set event.end after event.start, or remove event.end');
   }
@@ -251,7 +254,7 @@ async function mediaFor(field: Sourced<RawMedia[]>, languages: Language[], dir: 
     }
     if (item.url !== undefined) {
       if (!isWebAddress(item.url)) checker.problem([...path, 'url'], `"${item.url}" is not a web address`, announcementFieldHelp['media.*.url']);
-      refs.push({ field: formatPath(path), url: item.url.trim(), alt });
+      refs.push({ field: formatPath(path), line: checker.source.lineOf([...path, 'url']), url: item.url.trim(), alt });
       continue;
     }
     const file = resolve(dir, item.path!);
@@ -261,7 +264,7 @@ async function mediaFor(field: Sourced<RawMedia[]>, languages: Language[], dir: 
     } else if (!found.isFile()) {
       checker.problem([...path, 'path'], `${item.path} is not a file`, 'name an image or video file');
     }
-    refs.push({ field: formatPath(path), file, path: item.path, alt });
+    refs.push({ field: formatPath(path), line: checker.source.lineOf([...path, 'path']), file, path: item.path, alt });
   }
   return refs;
 }

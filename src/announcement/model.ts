@@ -14,8 +14,9 @@ export interface EventTime {
 }
 
 export interface MediaRef {
-  /** Where it was listed, for messages: `media[1]` or `overrides.x.media[0]`. */
+  /** Where it was listed, for messages: `media[1]` or `overrides.x.media[0]`, and on which line. */
   field: string;
+  line?: number;
   /** Absolute path of a local file, or undefined for a remote URL. */
   file?: string;
   /** The path as written in the announcement (relative to it). */
