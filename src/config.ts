@@ -109,7 +109,7 @@ function withDefaults(file: v.InferOutput<typeof configSchema>, path: string | u
   return {
     file: path,
     timezone: file.timezone,
-    templateDirs: templates ? [templates, builtinTemplatesDir] : [builtinTemplatesDir],
+    templateDirs: [...new Set([templates ?? builtinTemplatesDir, builtinTemplatesDir])],
     mediaHost: file.mediaHost,
     platforms,
   };

@@ -12,10 +12,9 @@ const ellipsis = '…';
 export function shortenings(text: string, locale: string, noEndWords: readonly string[] = []): string[] {
   const weak = new Set(noEndWords.map((word) => word.toLocaleLowerCase(locale)));
   const options = [text];
-  const sentenceEnds = [...new Intl.Segmenter(locale, { granularity: 'sentence' }).segment(text)]
-    .map((segment) => segment.index + segment.segment.length)
-    .filter((end) => end < text.length);
-  for (const end of sentenceEnds.reverse()) options.push(text.slice(0, end).trimEnd());
+  let end = 0;
+  const sentenceEnds = sentences(text, locale).map((sentence) => (end += sentence.length));
+  for (const sentenceEnd of sentenceEnds.slice(0, -1).reverse()) options.push(text.slice(0, sentenceEnd).trimEnd());
   const firstSentence = options.at(-1)!;
   for (const cut of whitespacePositions(firstSentence).reverse()) {
     const words = firstSentence.slice(0, cut).replace(/[\s,;:–—-]+$/u, '');
@@ -24,6 +23,20 @@ export function shortenings(text: string, locale: string, noEndWords: readonly s
   }
   options.push('');
   return [...new Set(options)];
+}
+
+/**
+ * The sentences of a text, each with the whitespace after it. A break Intl finds where no space
+ * follows — the "?" of a web address's query, say — is not a sentence end.
+ */
+export function sentences(text: string, locale: string): string[] {
+  const found: string[] = [];
+  for (const { segment } of new Intl.Segmenter(locale, { granularity: 'sentence' }).segment(text)) {
+    const previous = found.at(-1);
+    if (previous !== undefined && !/\s$/u.test(previous)) found[found.length - 1] = previous + segment;
+    else found.push(segment);
+  }
+  return found;
 }
 
 function whitespacePositions(text: string): number[] {

@@ -1,3 +1,4 @@
+import { sentences } from './fit.js';
 import type { TextLimit } from './measure.js';
 
 /** The part number X readers expect at the end of each post of a thread. */
@@ -9,7 +10,7 @@ export const partLabel = (index: number, count: number): string => `${index}/${c
  * word or a web address. Returns undefined when a single word is too long for a part.
  */
 export function splitThread(text: string, limit: TextLimit, locale: string): string[] | undefined {
-  const pieces = splitIntoPieces(text, locale);
+  const pieces = sentences(text, locale);
   // The label's width depends on the number of parts, so pack until the count is stable.
   for (let guess = 1; guess <= 1000; ) {
     const parts = pack(pieces, limit, (part) => `${part}\n\n${partLabel(guess, guess)}`);
@@ -20,11 +21,6 @@ export function splitThread(text: string, limit: TextLimit, locale: string): str
     guess = parts.length;
   }
   return undefined;
-}
-
-/** Sentences, each with the whitespace (or paragraph break) that follows it. */
-function splitIntoPieces(text: string, locale: string): string[] {
-  return [...new Intl.Segmenter(locale, { granularity: 'sentence' }).segment(text)].map((segment) => segment.segment);
 }
 
 /** Packs whole sentences into parts; a sentence too long for any part is packed word by word. */
