@@ -8,7 +8,7 @@ const runs = Number(process.env.RUNS ?? 21);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = new URL('../../shared/examples/seminar.yml', import.meta.url);
 const seminar = existsSync(shared) ? fileURLToPath(shared) : `${root}examples/seminar.yml`;
-const bin = `${root}bin/ip-post.js`;
+const bin = `${root}bin/ip-post.cjs`;
 
 const commands = {
   'node -e 0': ['-e', '0'],

@@ -1,5 +1,5 @@
-// Builds dist/ with esbuild:
-// - dist/cli.js: the entry, holding only the command-line parser (commander), so `--help` reads little;
+// Builds dist/ with esbuild, all CommonJS (Node starts it sooner than ES modules):
+// - dist/cli.cjs: the entry, holding only the command-line parser (commander), so `--help` reads little;
 // - dist/commands/<name>.cjs: one bundle per command with everything it needs, loaded on demand through
 //   V8's code cache (src/command-loader.ts). A platform SDK stays outside the bundles and is required
 //   only by the code that talks to that platform.
@@ -26,6 +26,10 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   minify,
   sourcemap: 'linked',
   // twitter-text asks for `punycode`; the npm package it depends on, not Node's deprecated builtin.
@@ -37,21 +41,6 @@ const common = {
 await rm(new URL('dist', root), { recursive: true, force: true });
 const commands = (await readdir(new URL('src/commands', root))).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3));
 await Promise.all([
-  build({
-    ...common,
-    entryPoints: { cli: 'src/cli.ts' },
-    outdir: 'dist',
-    format: 'esm',
-    // commander is CommonJS: inside an ES module bundle its require() of Node builtins needs a require.
-    banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
-  }),
-  build({
-    ...common,
-    entryPoints: Object.fromEntries(commands.map((name) => [name, `src/commands/${name}.ts`])),
-    outdir: 'dist/commands',
-    outExtension: { '.js': '.cjs' },
-    format: 'cjs',
-    define: { 'import.meta.url': '__bundleUrl' },
-    banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  }),
+  build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: Object.fromEntries(commands.map((name) => [name, `src/commands/${name}.ts`])), outdir: 'dist/commands' }),
 ]);

@@ -47,6 +47,14 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   return program;
 }
 
+// `ip-post … | head` closes the pipe early: that ends the output, it is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const program = buildProgram((code) => (exitCode = code));
@@ -69,4 +77,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -65,6 +65,23 @@ describe('the dry-run preview', () => {
   });
 });
 
+describe('a pipe closed early', () => {
+  it('ends quietly, as `ip-post … | head -1` expects', async () => {
+    const { spawn } = await import('node:child_process');
+    const { projectRoot } = await import('./helpers.js');
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'ip-post.cjs'), 'announce', example('seminar.yml'), '--dry-run'], {
+      env: { PATH: process.env.PATH, IP_POST_CODE_CACHE: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
+
 describe('--json', () => {
   it('prints the documented shape, keys in order, and nothing else on stdout', async () => {
     const result = await runCli(['announce', example('seminar.yml'), '--dry-run', '--json']);

@@ -35,7 +35,7 @@ export async function runCli(args: string[], options: { env?: Record<string, str
   })) {
     if (value !== undefined) env[key] = value;
   }
-  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'ip-post.js'), ...args], { env, cwd: options.cwd ?? projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'ip-post.cjs'), ...args], { env, cwd: options.cwd ?? projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
