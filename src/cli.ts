@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { loadCommand } from './command-loader.js';
 import type * as AnnounceCommand from './commands/announce.js';
+import type * as ConfigCommand from './commands/config.js';
 import { ExitCode, formatProblem, isInputError } from './errors.js';
 
 // Only commander is loaded up front; each command loads its own bundle when it runs,
@@ -13,6 +14,7 @@ Examples:
   $ ip-post announce event.yml --dry-run --only x,facebook   only these platforms
   $ ip-post announce event.yml --dry-run --lang lv           only Latvian
   $ ip-post announce event.yml --dry-run --json | jq .posts  the plan as JSON, for scripts
+  $ ip-post config                                           which config and secrets are in use
 
 Exit codes:
   0  ready to publish   1  the plan has errors (see the preview)   2  bad input or usage
@@ -42,6 +44,17 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (file: string | undefined, options) => {
       const command = loadCommand<typeof AnnounceCommand>('announce');
       setExitCode(await command.exports.announce(file, options));
+      command.saveCache();
+    });
+  program
+    .command('config')
+    .description('show the config in use and which secret variables are set (never their values)')
+    .option('--json', 'print it as JSON on stdout')
+    .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
+    .exitOverride()
+    .action(async (options) => {
+      const command = loadCommand<typeof ConfigCommand>('config');
+      setExitCode(await command.exports.showConfig(options));
       command.saveCache();
     });
   return program;

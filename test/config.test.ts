@@ -50,3 +50,31 @@ describe('defaults', () => {
     expect(config.platforms.facebook).toMatchObject({ apiVersion: 'v25.0', languages: 'combined', uploadBaseUrl: 'https://graph-video.facebook.com' });
   });
 });
+
+describe('ip-post config', () => {
+  it('shows which secret variables are set, from the environment or a .env file, and never their values', async () => {
+    const { runCli } = await import('./helpers.js');
+    const dir = await writeFiles({
+      'config.json': JSON.stringify({ platforms: { x: { account: '@intelektaparks' } } }),
+      '.env': 'IP_POST_X_APP_KEY=dotenv-secret-value\nIP_POST_X_APP_SECRET=\n',
+    });
+    const env = { IP_POST_FACEBOOK_TOKEN: 'environment-secret-value' };
+    const human = await runCli(['config', '--config', 'config.json'], { cwd: dir, env });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('    ✓ IP_POST_X_APP_KEY (appKeyEnv)');
+    expect(human.stdout).toContain('    ✗ IP_POST_X_APP_SECRET (appSecretEnv) not set');
+    expect(human.stdout).toContain('    ✓ IP_POST_FACEBOOK_TOKEN (accessTokenEnv)');
+    expect(human.stdout).toContain(`.env       ${join(dir, '.env')}`);
+    const json = await runCli(['config', '--config', 'config.json', '--json'], { cwd: dir, env });
+    const shown = JSON.parse(json.stdout) as { secrets: Record<string, { variable: string; present: boolean }[]> };
+    expect(shown.secrets.x!.map((secret) => [secret.variable, secret.present])).toEqual([
+      ['IP_POST_X_APP_KEY', true],
+      ['IP_POST_X_APP_SECRET', false],
+      ['IP_POST_X_ACCESS_TOKEN', false],
+      ['IP_POST_X_ACCESS_SECRET', false],
+    ]);
+    for (const output of [human.stdout, human.stderr, json.stdout, json.stderr]) {
+      expect(output).not.toContain('secret-value');
+    }
+  });
+});
