@@ -73,7 +73,7 @@ const configHelp: Record<string, string> = {
 };
 
 /** The config file to read: --config, else IP_POST_CONFIG, else config.json in the user's config folder if it exists. */
-export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv): { file: string; explicit: boolean } | undefined {
+function configPath(flag: string | undefined, env: NodeJS.ProcessEnv): { file: string; explicit: boolean } | undefined {
   if (flag) return { file: flag, explicit: true };
   if (env.IP_POST_CONFIG) return { file: env.IP_POST_CONFIG, explicit: true };
   const file = join(envPaths('ip-post', { suffix: '' }).config, 'config.json');

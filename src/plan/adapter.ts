@@ -5,7 +5,6 @@ import type { LanguageData } from '../i18n/language.js';
 import type { InspectedMedia } from '../media.js';
 import type { FitResult } from '../render/fit.js';
 import type { TextLimit } from '../render/measure.js';
-import type { SectionView } from '../render/view.js';
 import type { PlannedMedia, PlannedPost, Strategy } from './types.js';
 
 /** Settings every platform has in config (`platforms.<name>`), besides its own. */
@@ -43,8 +42,6 @@ export function defineAdapter<Entries extends v.ObjectEntries>(adapter: Adapter<
 
 export interface ComposeOptions {
   limit: TextLimit;
-  /** Template name (default: the platform's). */
-  template?: string;
   /** Whether to shorten texts and drop hashtags to fit (default true). */
   shorten?: boolean;
   /** Extra values for the template, e.g. `{ titleShown: true }`, or a function giving them per language. */
@@ -60,12 +57,9 @@ export interface PlanContext<Settings = object> {
   languages: Language[];
   content: Content;
   media: InspectedMedia[];
-  /** Public base URL of the media host that serves files to platforms that pull them. */
-  mediaHost?: string;
   language(code: Language): LanguageData;
   /** The languages of each post, by the platform's strategy: one group per post. */
   groups(): Language[][];
-  view(code: Language, options?: { text?: string; hashtags?: readonly string[] }): SectionView;
   /** Renders a post for a group of languages; shortens texts (then drops hashtags) until it fits. */
   compose(group: Language[], options: ComposeOptions): FitResult;
   /** A new post of this platform for these languages, with nothing in it yet. */

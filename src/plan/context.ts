@@ -37,28 +37,26 @@ export function createPlanContext(input: ContextInput): PlanContext<Record<strin
     languages,
     content,
     media: input.media,
-    mediaHost: input.mediaHost,
     language,
 
     groups() {
       return settings.languages === 'separate' ? languages.map((code) => [code]) : [languages];
     },
 
-    view(code, options = {}) {
-      return buildView(content, language(code), { text: options.text, hashtags: options.hashtags ?? [] });
-    },
-
     compose(group: Language[], options: ComposeOptions) {
-      const name = options.template ?? platform;
       const combined = group.length > 1;
       const tags = hashtagsOf(group);
+      const extra = (code: Language) => (typeof options.extra === 'function' ? options.extra(code) : options.extra);
       const render = (texts: Record<Language, string>, keepTags: number) => {
         const kept = tags.slice(0, keepTags);
         const sections = group.map((code) =>
-          templates.render(templates.find(name, code), { ...context.view(code, { text: texts[code], hashtags: combined ? [] : kept }), ...(typeof options.extra === 'function' ? options.extra(code) : options.extra) }),
+          templates.render(templates.find(platform, code), {
+            ...buildView(content, language(code), { text: texts[code], hashtags: combined ? [] : kept }),
+            ...extra(code),
+          }),
         );
         if (!combined) return sections[0]!;
-        return templates.render(templates.layout(name), {
+        return templates.render(templates.layout(platform), {
           sections: sections.map((text, index) => ({ text, first: index === 0, last: index === sections.length - 1 })),
           hashtags: hashtagLine(kept),
         });

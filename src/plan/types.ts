@@ -4,7 +4,7 @@ import type { MediaKind } from '../media.js';
 
 /** How a platform's posts carry several languages. */
 export type Strategy = 'combined' | 'separate' | 'localized';
-export const strategies: readonly Strategy[] = ['combined', 'separate', 'localized'];
+
 
 /** One medium as a post will send it. */
 export interface PlannedMedia {

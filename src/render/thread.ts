@@ -2,7 +2,7 @@ import { sentences } from './fit.js';
 import type { TextLimit } from './measure.js';
 
 /** The part number X readers expect at the end of each post of a thread. */
-export const partLabel = (index: number, count: number): string => `${index}/${count}`;
+const partLabel = (index: number, count: number): string => `${index}/${count}`;
 
 /**
  * Splits a text into numbered parts that each fit the limit with their label ("\n\n2/3").
