@@ -125,20 +125,7 @@ describe('Instagram: caption, hashtags, mentions, images', () => {
   });
 });
 
-describe('YouTube: title, description bytes, tags', () => {
-  const plan = (overrides: Record<string, unknown>) =>
-    planFor(announcement({ platforms: ['youtube'], media: [{ path: 'teaser.mp4' }], ...overrides }), {
-      templates: { 'youtube/default.mustache': '{{text}}' },
-      files: { 'teaser.mp4': '' },
-    });
-
-  it('is checked by the adapter', async () => {
-    // teaser.mp4 must be a real video; the example's is.
-    await expect(plan({})).rejects.toThrow('teaser.mp4 is empty');
-  });
-});
-
-describe('YouTube limits', async () => {
+describe('YouTube: title, description bytes, tags', async () => {
   const { readFile } = await import('node:fs/promises');
   const { example } = await import('./helpers.js');
   const video = await readFile(example('media/teaser.mp4'));
@@ -227,5 +214,68 @@ describe('Facebook: message length', () => {
     const plan = (text: string) => planFor(announcement({ text }), { templates: justText('facebook') }).then((result) => result.posts[0]!);
     expect((await plan('a'.repeat(63_206))).errors).toEqual([]);
     expect((await plan('a'.repeat(63_207))).errors).toEqual(['text is 63207 characters; the limit is 63206']);
+  });
+});
+
+describe('media counts and durations at their edges', async () => {
+  const { checkDuration } = await import('../src/plan/checks.js');
+  const { xRules } = await import('../adapters/x/index.js');
+  const { instagramRules } = await import('../adapters/instagram/index.js');
+  const { tiktokRules } = await import('../adapters/tiktok/index.js');
+  const images = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`p${index}.jpg`, jpegHeader(1080, 1080)]));
+  const mediaList = (count: number) => Array.from({ length: count }, (_, index) => ({ path: `p${index}.jpg`, alt: 'Foto' }));
+  const config = { mediaHost: { publicUrl: 'http://127.0.0.1:4010/media' }, platforms: { instagram: { userId: '1' }, tiktok: { privacyLevel: 'SELF_ONLY' } } };
+  const plan = (platform: string, count: number) =>
+    planFor(announcement({ platforms: [platform], media: mediaList(count) }), { files: images(count), config }).then((result) => result.posts[0]!);
+
+  it('X: four images, a fifth is left out', async () => {
+    expect((await plan('x', 4)).media).toHaveLength(4);
+    const five = await plan('x', 5);
+    expect(five.media).toHaveLength(4);
+    expect(five.skippedMedia).toEqual([{ source: 'p4.jpg', reason: 'X takes at most 4 images or one video' }]);
+  });
+
+  it('Instagram: a carousel of ten, an eleventh is left out', async () => {
+    expect((await plan('instagram', 10)).format).toBe('carousel of 10');
+    const eleven = await plan('instagram', 11);
+    expect(eleven.media).toHaveLength(10);
+    expect(eleven.skippedMedia).toEqual([{ source: 'p10.jpg', reason: 'a carousel holds at most 10 items' }]);
+  });
+
+  it('TikTok: 35 photos, a 36th is left out', async () => {
+    expect((await plan('tiktok', 35)).media).toHaveLength(35);
+    expect((await plan('tiktok', 36)).skippedMedia).toEqual([{ source: 'p35.jpg', reason: 'a photo post carries at most 35 photos' }]);
+  });
+
+  it('TikTok: a photo description of 4,000 passes, 4,001 is shortened', async () => {
+    const photo = (text: string) =>
+      planFor(announcement({ platforms: ['tiktok'], text, media: mediaList(1) }), { files: images(1), config, templates: justText('tiktok') }).then((result) => result.posts[0]!);
+    const exact = 'abcd '.repeat(799) + 'abcde';
+    expect(exact.length).toBe(4000);
+    expect((await photo(exact)).text).toBe(exact);
+    const over = await photo(`${exact}f`);
+    expect(over.text.length).toBeLessThanOrEqual(4000);
+    expect(over.warnings).toContain('the lv text was shortened to fit 4000 characters');
+  });
+
+  it('video durations: each platform’s shortest and longest, and one step past', () => {
+    const cases: [string, number, number][] = [
+      ['an X video', xRules.video.minSeconds, xRules.video.maxSeconds],
+      ['a reel', instagramRules.reel.minSeconds, instagramRules.reel.maxSeconds],
+      ['a carousel video', instagramRules.carousel.videoMinSeconds, instagramRules.carousel.videoMaxSeconds],
+      ['a TikTok video', 0, tiktokRules.video.maxSeconds],
+    ];
+    for (const [what, min, max] of cases) {
+      const errorsFor = (duration: number) => {
+        const post = { errors: [] as string[] } as never as import('../src/plan/types.js').PlannedPost;
+        checkDuration(post, { name: 'v.mp4', duration } as never, min, max, what);
+        return post.errors;
+      };
+      expect(errorsFor(min), what).toEqual([]);
+      expect(errorsFor(max), what).toEqual([]);
+      expect(errorsFor(max + 0.1), what).toHaveLength(1);
+      if (min > 0) expect(errorsFor(min - 0.1), what).toHaveLength(1);
+    }
+    expect([xRules.video.minSeconds, xRules.video.maxSeconds, instagramRules.reel.maxSeconds, tiktokRules.video.maxSeconds]).toEqual([0.5, 140, 900, 600]);
   });
 });
