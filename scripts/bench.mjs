@@ -33,7 +33,8 @@ const median = (values) => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 const baseline = median(times['node -e 0']);
-console.log(`median of ${runs} runs each (${seminar.includes('shared') ? '../shared' : 'examples'}/seminar.yml)`);
+const cache = process.env.IP_POST_CODE_CACHE === '0' ? 'off' : 'on (warmed by the first run; IP_POST_CODE_CACHE=0 measures without)';
+console.log(`median of ${runs} runs each; ${seminar.includes('shared') ? '../shared' : 'examples'}/seminar.yml; code cache ${cache}`);
 for (const name of Object.keys(commands)) {
   const ms = median(times[name]);
   console.log(`${name.padEnd(40)} ${ms.toFixed(1).padStart(7)} ms   ${(ms / baseline).toFixed(2)}×`);

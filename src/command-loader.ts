@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -40,6 +40,10 @@ export function loadCommand<Exports>(name: string): LoadedCommand<Exports> {
         const partial = `${cacheFile}.${process.pid}`;
         writeFileSync(partial, script.createCachedData());
         renameSync(partial, cacheFile);
+        // Caches of earlier builds of this command are of no further use.
+        for (const old of readdirSync(dirname(cacheFile))) {
+          if (old.startsWith(`${name}-`) && old.endsWith('.v8') && join(dirname(cacheFile), old) !== cacheFile) rmSync(join(dirname(cacheFile), old), { force: true });
+        }
       } catch {
         // A cache is an optimisation: a read-only home or a full disk must not fail the command.
       }

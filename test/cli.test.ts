@@ -162,5 +162,17 @@ describe('the code cache', () => {
     const second = await runCli(['announce', example('seminar.yml'), '--dry-run', '--json'], { env });
     expect(second.stdout).toBe(first.stdout);
     expect(second.code).toBe(0);
+    expect(await readdir(join(cache, 'ip-post', 'code'))).toEqual(files);
+  });
+
+  it('replaces the cache of an earlier build', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const cache = await tempDir();
+    await mkdir(join(cache, 'ip-post', 'code'), { recursive: true });
+    await writeFile(join(cache, 'ip-post', 'code', 'announce-1-1-v0.0.0-x64.v8'), 'stale');
+    await runCli(['announce', example('seminar.yml'), '--dry-run'], { env: { IP_POST_CODE_CACHE: undefined, XDG_CACHE_HOME: cache } });
+    const files = await readdir(join(cache, 'ip-post', 'code'));
+    expect(files).toHaveLength(1);
+    expect(files[0]).not.toBe('announce-1-1-v0.0.0-x64.v8');
   });
 });
