@@ -1,0 +1,287 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { platformNames, type PlatformName } from '../../adapters/names.js';
+import { defaultOptions, type Emulator, type EmulatorContext, type SandboxOptions } from './emulator.js';
+import { emulatorFactories } from './emulators.js';
+import { FaultRegistry, type Fault, type FaultSpec } from './faults.js';
+import { ApiError, BodyError, Router, SandboxRequest, type Reply } from './http.js';
+import { MediaHost } from './media-host.js';
+import { Records } from './records.js';
+
+export interface StartOptions extends Partial<SandboxOptions> {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+export interface Sandbox {
+  url: string;
+  /** Each platform's base URL, and the media host's. */
+  baseUrls: Record<PlatformName | 'media', string>;
+  records: Records;
+  faults: FaultRegistry;
+  media: MediaHost;
+  options: SandboxOptions;
+  /** An ip-post config that points every platform and the media host at this sandbox. */
+  config(): Record<string, unknown>;
+  /** Environment variables holding the sandbox's credentials, by name. */
+  credentials(): Record<string, string>;
+  /** Moves the sandbox's clock forward (expiring containers, upload URLs, quotas). */
+  advanceClock(seconds: number): void;
+  expireToken(platform: PlatformName): void;
+  close(): Promise<void>;
+}
+
+interface LoggedRequest {
+  at: string;
+  method: string;
+  path: string;
+  platform?: string;
+  endpoint?: string;
+  status?: number;
+  fault?: string;
+}
+
+const mediaToken = 'sandbox-media-token';
+
+/** Starts every emulator and the media host on one port; resolves once it listens. */
+export async function startSandbox(options: StartOptions = {}): Promise<Sandbox> {
+  const settings: SandboxOptions = { ...defaultOptions, ...options };
+  const records = new Records();
+  const faults = new FaultRegistry();
+  const media = new MediaHost(mediaToken, 1024 * 1024 * 1024);
+  const log: LoggedRequest[] = [];
+  let clockOffset = 0;
+  let lastId = 1_790_000_000_000_000_000n;
+  const server = createServer();
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  const baseUrls = { ...Object.fromEntries(platformNames.map((name) => [name, `${url}/${name}`])), media: `${url}/media` } as Sandbox['baseUrls'];
+  settings.tiktokVerifiedPrefixes = [...settings.tiktokVerifiedPrefixes, `${baseUrls.media}/`];
+
+  const emulators = new Map<PlatformName, { emulator: Emulator; router: Router<EmulatorContext>; context: EmulatorContext }>();
+  for (const platform of platformNames) {
+    const context: EmulatorContext = {
+      platform,
+      baseUrl: baseUrls[platform],
+      mediaUrl: baseUrls.media,
+      now: () => Date.now() + clockOffset,
+      records,
+      faults,
+      options: settings,
+      newId: () => String((lastId += 1n + BigInt(Math.floor(Math.random() * 1000)))),
+      fetch: (address) => pull(address),
+    };
+    const emulator = emulatorFactories[platform](context);
+    emulators.set(platform, { emulator, router: new Router(emulator.routes), context });
+  }
+
+  /** Media pulled from a URL, as a platform's servers do: over HTTP, with a time limit. */
+  async function pull(address: string): Promise<{ status: number; type: string; bytes: Buffer }> {
+    const response = await fetch(address, { signal: AbortSignal.timeout(30_000) });
+    return { status: response.status, type: (response.headers.get('content-type') ?? '').split(';')[0]!, bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  const sandbox: Sandbox = {
+    url,
+    baseUrls,
+    records,
+    faults,
+    media,
+    options: settings,
+    config: () => ({
+      mediaHost: { publicUrl: baseUrls.media, uploadUrl: baseUrls.media, tokenEnv: 'IP_POST_MEDIA_TOKEN' },
+      platforms: Object.fromEntries([...emulators].map(([platform, { emulator }]) => [platform, emulator.settings()])),
+    }),
+    credentials: () => ({ IP_POST_MEDIA_TOKEN: mediaToken, ...Object.assign({}, ...[...emulators.values()].map(({ emulator }) => emulator.credentials)) }),
+    advanceClock: (seconds) => (clockOffset += seconds * 1000),
+    expireToken: (platform) => emulators.get(platform)!.emulator.expireToken(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+
+  server.on('request', (raw: IncomingMessage, response: ServerResponse) => {
+    dispatch(raw, response).catch((error: unknown) => {
+      // The last line of defence: whatever happens, the sandbox answers and keeps running.
+      if (!response.headersSent) send(response, { status: 500, body: { error: `sandbox: ${(error as Error).message}` } });
+      else response.destroy();
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  async function dispatch(raw: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestUrl = new URL(raw.url ?? '/', url);
+    const entry: LoggedRequest = { at: new Date().toISOString(), method: raw.method ?? 'GET', path: requestUrl.pathname };
+    log.push(entry);
+    if (log.length > 2000) log.shift();
+    response.on('finish', () => (entry.status = response.statusCode));
+    const [, prefix = '', ...rest] = requestUrl.pathname.split('/');
+    const path = `/${rest.join('/')}`;
+
+    if (prefix === '__sandbox') return send(response, await admin(new SandboxRequest(raw, requestUrl, path, {}, settings.maxBodyBytes), path));
+    if (prefix === 'media') {
+      const request = new SandboxRequest(raw, requestUrl, path, {}, settings.maxBodyBytes);
+      return send(response, await media.handle(request, path).catch((error: unknown) => ({ status: error instanceof BodyError ? 413 : 500, body: { error: (error as Error).message } })));
+    }
+    const target = emulators.get(prefix as PlatformName);
+    if (!target) {
+      raw.resume();
+      return send(response, { status: 404, body: { error: `no platform at /${prefix}: the sandbox serves ${platformNames.map((name) => `/${name}`).join(', ')}, /media and /__sandbox` } });
+    }
+    const { emulator, router, context } = target;
+    entry.platform = prefix;
+    const withHeaders = (reply: Reply, request?: SandboxRequest): Reply => ({ ...reply, headers: { ...(request && emulator.headers?.(request)), ...reply.headers } });
+
+    const found = router.match(raw.method ?? 'GET', path);
+    if (!('route' in found)) {
+      raw.resume();
+      const reply = found.allowed.length
+        ? emulator.errorReply('not-allowed', `${raw.method} is not allowed on ${path} (allowed: ${found.allowed.join(', ')})`)
+        : emulator.errorReply('not-found', `unknown path ${path}`);
+      return send(response, withHeaders(reply));
+    }
+    const request = new SandboxRequest(raw, requestUrl, path, found.params, settings.maxBodyBytes);
+    entry.endpoint = found.route.name;
+
+    const fault = faults.take(prefix, found.route.name, ['latency', 'hang', 'reset', 'rate-limit', 'server-error', 'expired-token', 'duplicate', 'quota-exceeded']);
+    if (fault) {
+      entry.fault = fault.kind;
+      const handled = await applyFault(fault, request, response, emulator);
+      if (handled === 'done') return;
+      if (handled) return send(response, withHeaders(handled, request));
+    }
+    let reply: Reply;
+    try {
+      reply = await found.route.handle(request, context);
+    } catch (error) {
+      if (error instanceof ApiError) reply = error.reply;
+      else if (error instanceof BodyError) reply = emulator.errorReply(error.kind === 'too-large' ? 'too-large' : 'bad-request', error.message);
+      else {
+        console.error(`sandbox: ${prefix} ${found.route.name}: ${(error as Error).stack ?? String(error)}`);
+        reply = emulator.errorReply('internal', 'internal error');
+      }
+    }
+    if (!raw.complete) raw.resume();
+    send(response, withHeaders(reply, request));
+  }
+
+  /** Faults the sandbox itself carries out; the rest become the emulator's own error replies. */
+  async function applyFault(fault: Fault, request: SandboxRequest, response: ServerResponse, emulator: Emulator): Promise<Reply | 'done' | undefined> {
+    switch (fault.kind) {
+      case 'latency':
+        await new Promise((resolve) => setTimeout(resolve, fault.spec.latencyMs ?? 1000));
+        return undefined;
+      case 'hang':
+        request.raw.resume();
+        return 'done';
+      case 'reset': {
+        const afterBytes = fault.spec.afterBytes ?? 0;
+        if (afterBytes > 0) await readAtMost(request.raw, afterBytes);
+        request.raw.socket.destroy();
+        response.destroy();
+        return 'done';
+      }
+      default:
+        request.raw.resume();
+        return emulator.faultReply(fault, request);
+    }
+  }
+
+  async function admin(request: SandboxRequest, path: string): Promise<Reply> {
+    const route = `${request.method} ${path.replace(/\/+$/, '') || '/'}`;
+    try {
+      switch (route) {
+        case 'GET /health':
+          return { status: 200, body: { ok: true, url, baseUrls } };
+        case 'GET /posts':
+          return { status: 200, body: { data: records.list(request.query.get('platform') ?? undefined) } };
+        case 'GET /faults':
+          return { status: 200, body: { data: faults.list() } };
+        case 'POST /faults': {
+          const body = await request.json();
+          const specs = (Array.isArray(body) ? body : [body]) as FaultSpec[];
+          for (const spec of specs) {
+            if (!platformNames.includes(spec.platform as PlatformName)) throw new Error(`unknown platform "${spec.platform}"`);
+          }
+          return { status: 201, body: { data: specs.map((spec) => faults.add(spec)).map(({ next: _next, ...fault }) => fault) } };
+        }
+        case 'DELETE /faults':
+          faults.clear();
+          return { status: 204 };
+        case 'POST /tokens': {
+          const body = (await request.json()) as { platform?: string; expired?: boolean };
+          if (!platformNames.includes(body.platform as PlatformName) || body.expired !== true) throw new Error('send {"platform": "<name>", "expired": true}');
+          sandbox.expireToken(body.platform as PlatformName);
+          return { status: 200, body: { platform: body.platform, expired: true } };
+        }
+        case 'POST /clock': {
+          const body = (await request.json()) as { advanceSeconds?: number };
+          if (typeof body.advanceSeconds !== 'number' || body.advanceSeconds < 0) throw new Error('send {"advanceSeconds": <seconds>}');
+          sandbox.advanceClock(body.advanceSeconds);
+          return { status: 200, body: { now: new Date(Date.now() + clockOffset).toISOString() } };
+        }
+        case 'GET /requests':
+          return { status: 200, body: { data: log } };
+        case 'GET /media':
+          return { status: 200, body: { data: media.list() } };
+        case 'GET /config':
+          return { status: 200, body: sandbox.config() };
+        default:
+          await request.buffer().catch(() => undefined);
+          return { status: 404, body: { error: `unknown sandbox endpoint ${route}` } };
+      }
+    } catch (error) {
+      return { status: 400, body: { error: (error as Error).message } };
+    }
+  }
+
+  return sandbox;
+}
+
+function readAtMost(stream: IncomingMessage, bytes: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen >= bytes) finish();
+    };
+    const finish = () => {
+      stream.off('data', onData);
+      stream.pause();
+      resolve();
+    };
+    stream.on('data', onData);
+    stream.once('end', finish);
+  });
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  if (response.destroyed) return;
+  const headers: Record<string, string> = { ...reply.headers };
+  let body: Buffer | undefined;
+  if (Buffer.isBuffer(reply.body)) body = reply.body;
+  else if (reply.body !== undefined) {
+    body = Buffer.from(JSON.stringify(reply.body));
+    headers['content-type'] ??= 'application/json; charset=UTF-8';
+  }
+  if (body && !headers['content-length']) headers['content-length'] = String(body.length);
+  response.writeHead(reply.status, headers);
+  response.end(body);
+}
