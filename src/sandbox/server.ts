@@ -53,21 +53,43 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
   const log: LoggedRequest[] = [];
   let clockOffset = 0;
   let lastId = 1_790_000_000_000_000_000n;
-  const server = createServer();
   const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const servers: Server[] = [];
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-  const baseUrls = { ...Object.fromEntries(platformNames.map((name) => [name, `${url}/${name}`])), media: `${url}/media` } as Sandbox['baseUrls'];
+  /** One listener per platform, so each emulator serves the real paths at its root, as the platform does. */
+  async function listen(port: number, handler: (raw: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<string> {
+    const server = createServer();
+    servers.push(server);
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    server.on('request', (raw: IncomingMessage, response: ServerResponse) => {
+      handler(raw, response).catch((error: unknown) => {
+        // The last line of defence: whatever happens, the sandbox answers and keeps running.
+        if (!response.headersSent) send(response, { status: 500, body: { error: `sandbox: ${(error as Error).message}` } });
+        else response.destroy();
+      });
+    });
+    server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, options.host ?? '127.0.0.1', () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  const url = await listen(options.port ?? 0, (raw, response) => dispatchMain(raw, response));
+  const firstPort = Number(new URL(url).port);
+  const baseUrls = { media: `${url}/media` } as Sandbox['baseUrls'];
+  for (const [index, platform] of platformNames.entries()) {
+    baseUrls[platform] = await listen(options.port ? firstPort + index + 1 : 0, (raw, response) => dispatchPlatform(platform, raw, response));
+  }
   settings.tiktokVerifiedPrefixes = [...settings.tiktokVerifiedPrefixes, `${baseUrls.media}/`];
 
   const emulators = new Map<PlatformName, { emulator: Emulator; router: Router<EmulatorContext>; context: EmulatorContext }>();
@@ -108,45 +130,48 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     advanceClock: (seconds) => (clockOffset += seconds * 1000),
     expireToken: (platform) => emulators.get(platform)!.emulator.expireToken(),
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+      Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              for (const socket of sockets) socket.destroy();
+            }),
+        ),
+      ).then(() => undefined),
   };
 
-  server.on('request', (raw: IncomingMessage, response: ServerResponse) => {
-    dispatch(raw, response).catch((error: unknown) => {
-      // The last line of defence: whatever happens, the sandbox answers and keeps running.
-      if (!response.headersSent) send(response, { status: 500, body: { error: `sandbox: ${(error as Error).message}` } });
-      else response.destroy();
-    });
-  });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-
-  async function dispatch(raw: IncomingMessage, response: ServerResponse): Promise<void> {
-    const requestUrl = new URL(raw.url ?? '/', url);
+  function logged(raw: IncomingMessage, response: ServerResponse, requestUrl: URL): LoggedRequest {
     const entry: LoggedRequest = { at: new Date().toISOString(), method: raw.method ?? 'GET', path: requestUrl.pathname };
     log.push(entry);
     if (log.length > 2000) log.shift();
     response.on('finish', () => (entry.status = response.statusCode));
+    return entry;
+  }
+
+  /** The main port: the media host and the sandbox's own inspection and control endpoints. */
+  async function dispatchMain(raw: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestUrl = new URL(raw.url ?? '/', url);
+    logged(raw, response, requestUrl);
     const [, prefix = '', ...rest] = requestUrl.pathname.split('/');
     const path = `/${rest.join('/')}`;
-
     if (prefix === '__sandbox') return send(response, await admin(new SandboxRequest(raw, requestUrl, path, {}, settings.maxBodyBytes), path));
     if (prefix === 'media') {
       const request = new SandboxRequest(raw, requestUrl, path, {}, settings.maxBodyBytes);
       return send(response, await media.handle(request, path).catch((error: unknown) => ({ status: error instanceof BodyError ? 413 : 500, body: { error: (error as Error).message } })));
     }
-    const target = emulators.get(prefix as PlatformName);
-    if (!target) {
-      raw.resume();
-      return send(response, { status: 404, body: { error: `no platform at /${prefix}: the sandbox serves ${platformNames.map((name) => `/${name}`).join(', ')}, /media and /__sandbox` } });
-    }
-    const { emulator, router, context } = target;
-    entry.platform = prefix;
+    raw.resume();
+    return send(response, { status: 404, body: { error: `unknown path ${requestUrl.pathname}: this port serves /media and /__sandbox`, platforms: baseUrls } });
+  }
+
+  /** A platform's port: every path goes to its emulator, exactly as the platform's own host would take it. */
+  async function dispatchPlatform(platform: PlatformName, raw: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestUrl = new URL(raw.url ?? '/', baseUrls[platform]);
+    const entry = logged(raw, response, requestUrl);
+    const path = requestUrl.pathname;
+    const prefix = platform;
+    const { emulator, router, context } = emulators.get(platform)!;
+    entry.platform = platform;
     const withHeaders = (reply: Reply, request?: SandboxRequest): Reply => ({ ...reply, headers: { ...(request && emulator.headers?.(request)), ...reply.headers } });
 
     const found = router.match(raw.method ?? 'GET', path);

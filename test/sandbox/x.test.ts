@@ -8,7 +8,8 @@ import { call, useSandbox } from './helpers.js';
 
 const sandbox = useSandbox();
 const client = () => createXClient(sandbox().baseUrls.x, xSandboxCredentials);
-const problem = async (promise: Promise<unknown>) => {
+/** The ApiResponseError a call fails with: its HTTP status and X's body. */
+const problem = async (promise: Promise<unknown>): Promise<{ code: number; data: any }> => {
   const error = await promise.then(() => undefined, (caught: unknown) => caught);
   expect(error).toBeInstanceOf(ApiResponseError);
   return error as ApiResponseError;
