@@ -1,6 +1,6 @@
 // npm run bench: how fast ip-post starts, as ratios to a bare `node -e 0` measured in the same run.
 // Each command runs interleaved with the others, RUNS times; the median wall time of each is compared.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -39,3 +39,24 @@ for (const name of Object.keys(commands)) {
   const ms = median(times[name]);
   console.log(`${name.padEnd(40)} ${ms.toFixed(1).padStart(7)} ms   ${(ms / baseline).toFixed(2)}×`);
 }
+
+// How soon `ip-post sandbox` is ready: from spawn to its first line (the addresses), then it is stopped.
+async function sandboxReady() {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0', '--json'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', () => reject(new Error('ip-post sandbox exited before it was ready')));
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  child.removeAllListeners('exit');
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGINT');
+  });
+  return ms;
+}
+const sandboxTimes = [];
+for (let run = 0; run < Math.min(runs, 9); run++) sandboxTimes.push(await sandboxReady());
+const sandboxMs = median(sandboxTimes);
+console.log(`${'ip-post sandbox (until ready)'.padEnd(40)} ${sandboxMs.toFixed(1).padStart(7)} ms   ${(sandboxMs / baseline).toFixed(2)}×`);

@@ -3,6 +3,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { loadCommand } from './command-loader.js';
 import type * as AnnounceCommand from './commands/announce.js';
 import type * as ConfigCommand from './commands/config.js';
+import type * as SandboxCommand from './commands/sandbox.js';
 import { ExitCode, formatProblem, isInputError } from './errors.js';
 
 // Only commander is loaded up front; each command loads its own bundle when it runs,
@@ -15,6 +16,8 @@ Examples:
   $ ip-post announce event.yml --dry-run --lang lv           only Latvian
   $ ip-post announce event.yml --dry-run --json | jq .posts  the plan as JSON, for scripts
   $ ip-post config                                           which config and secrets are in use
+  $ ip-post sandbox                                          local stand-ins for the five platforms
+  $ ip-post announce event.yml --dry-run --sandbox           preview against the sandbox's accounts
 
 Exit codes:
   0  ready to publish   1  the plan has errors (see the preview)   2  bad input or usage
@@ -39,12 +42,18 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--only <platforms>', 'only these platforms, comma-separated (facebook,instagram,x,youtube,tiktok)')
     .option('--lang <languages>', 'only these languages, comma-separated (e.g. lv,ru)')
     .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
-    .addHelpText('after', `\nExample:\n  $ ip-post announce examples/seminar.yml --dry-run --only x --lang lv`)
+    .option('--sandbox [url]', 'point every platform at a sandbox: the one at url, else the one `ip-post sandbox` runs, else one started for this command')
+    .addHelpText('after', `\nExamples:\n  $ ip-post announce examples/seminar.yml --dry-run --only x --lang lv\n  $ ip-post announce examples/seminar.yml --dry-run --sandbox`)
     .exitOverride()
     .action(async (file: string | undefined, options) => {
-      const command = loadCommand<typeof AnnounceCommand>('announce');
-      setExitCode(await command.exports.announce(file, options));
-      command.saveCache();
+      const sandbox = options.sandbox ? await loadCommand<typeof SandboxCommand>('sandbox').exports.attachSandbox(options.sandbox) : undefined;
+      try {
+        const command = loadCommand<typeof AnnounceCommand>('announce');
+        setExitCode(await command.exports.announce(file, { ...options, sandbox }));
+        command.saveCache();
+      } finally {
+        await sandbox?.close();
+      }
     });
   program
     .command('config')
@@ -56,6 +65,19 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       const command = loadCommand<typeof ConfigCommand>('config');
       setExitCode(await command.exports.showConfig(options));
       command.saveCache();
+    });
+  program
+    .command('sandbox')
+    .description('run local stand-ins for the five platforms and a media host, until Ctrl-C')
+    .option('--port <port>', 'main port (media host, /__sandbox); the platforms take the five after it; 0 picks free ports', '4010')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--json', 'print the addresses, config and credentials as one line of JSON, and no request log')
+    .option('--quiet', 'no request log')
+    .addHelpText('after', `\nExample:\n  $ ip-post sandbox --port 4010\n  then, in another terminal: ip-post announce examples/seminar.yml --dry-run --sandbox`)
+    .exitOverride()
+    .action(async (options) => {
+      const command = loadCommand<typeof SandboxCommand>('sandbox');
+      setExitCode(await command.exports.runSandbox(options));
     });
   return program;
 }

@@ -15,6 +15,8 @@ export type PlatformSettings = CommonSettings & Record<string, unknown>;
 export interface Config {
   /** The config file read, or undefined when none exists and defaults apply. */
   file?: string;
+  /** The sandbox every platform points at (`--sandbox`), if any. */
+  sandbox?: string;
   timezone?: string;
   /** Template folders, searched in order: the officer's own (config `templates`), then the built-in one. */
   templateDirs: string[];
@@ -124,4 +126,14 @@ function explainInlineSecret(problem: Problem): Problem {
     message: `secrets are never written in the config file (found "${key}")`,
     fix: `remove it, put the value in an environment variable (or a .env file) and write that variable's name in "${key}Env"`,
   };
+}
+
+/**
+ * The config with every platform and the media host pointed at a sandbox (`--sandbox`): its addresses,
+ * accounts and ids win; the officer's own wording settings (languages, templates, thread) stay.
+ */
+export function pointAtSandbox(config: Config, sandbox: { url: string; config: Record<string, unknown> }): Config {
+  const given = sandbox.config as { mediaHost?: Config['mediaHost']; platforms?: Record<string, Record<string, unknown>> };
+  const platforms = Object.fromEntries(platformNames.map((name) => [name, { ...config.platforms[name], ...given.platforms?.[name] }])) as Config['platforms'];
+  return { ...config, sandbox: sandbox.url, mediaHost: given.mediaHost ?? config.mediaHost, platforms };
 }

@@ -1,6 +1,6 @@
 import { isPlatformName, platformNames, type PlatformName } from '../../adapters/names.js';
 import { loadAnnouncement } from '../announcement/load.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, pointAtSandbox } from '../config.js';
 import { ExitCode, InputError } from '../errors.js';
 import { listLanguages } from '../i18n/language.js';
 import { colorsFor } from '../output.js';
@@ -14,6 +14,8 @@ export interface AnnounceOptions {
   only?: string;
   lang?: string;
   config?: string;
+  /** A sandbox to point every platform at (resolved by the CLI from --sandbox). */
+  sandbox?: { url: string; config: Record<string, unknown>; credentials: Record<string, string> };
 }
 
 /** `ip-post announce FILE --dry-run`: file → announcement → plan → preview (or JSON). Returns the exit code. */
@@ -25,7 +27,9 @@ export async function announce(file: string | undefined, options: AnnounceOption
     throw new InputError({ message: 'publishing is not available yet in this version', fix: 'preview with --dry-run' });
   }
   const only = options.only === undefined ? undefined : parseList('--only', options.only).map(checkPlatformName);
-  const config = await loadConfig(options.config);
+  const loaded = await loadConfig(options.config);
+  const config = options.sandbox ? pointAtSandbox(loaded, options.sandbox) : loaded;
+  if (options.sandbox) Object.assign(process.env, options.sandbox.credentials);
   const announcement = await loadAnnouncement(file, { defaultTimezone: config.timezone, knownLanguages: await listLanguages(config.templateDirs) });
 
   for (const name of only ?? []) {

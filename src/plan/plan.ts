@@ -24,7 +24,9 @@ export async function buildPlan(announcement: Announcement, config: Config, opti
   for (const code of languages) languageData.set(code, await loadLanguage(code, config.templateDirs));
 
   const warnings: string[] = [];
-  if (!config.file) {
+  if (config.sandbox) {
+    warnings.push(`sandbox: every platform and the media host point at the local sandbox at ${config.sandbox}`);
+  } else if (!config.file) {
     warnings.push('no config file: previewing with defaults (accounts, media host and API addresses unset); publishing needs one, see config.example.json');
   }
   for (const data of languageData.values()) if (data.fallbackWarning) warnings.push(data.fallbackWarning);
@@ -40,7 +42,7 @@ export async function buildPlan(announcement: Announcement, config: Config, opti
       languages,
       languageData,
       settings: config.platforms[platform],
-      configured: Boolean(config.file),
+      configured: Boolean(config.file || config.sandbox),
       media: content.media.map((ref) => mediaByPath.get(ref.file ?? ref.url!)!),
       mediaHost: config.mediaHost?.publicUrl,
       templates,

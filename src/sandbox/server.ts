@@ -9,9 +9,11 @@ import { MediaHost } from './media-host.js';
 import { Records } from './records.js';
 
 export interface StartOptions extends Partial<SandboxOptions> {
-  /** 0 (the default) picks a free port. */
+  /** The main port (media host, /__sandbox); each platform takes the next one. 0 (the default) picks free ports. */
   port?: number;
   host?: string;
+  /** Called when each request has been answered, e.g. to print a request log. */
+  onRequest?: (request: LoggedRequest) => void;
 }
 
 export interface Sandbox {
@@ -32,7 +34,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-interface LoggedRequest {
+export interface LoggedRequest {
   at: string;
   method: string;
   path: string;
@@ -126,7 +128,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
       mediaHost: { publicUrl: baseUrls.media, uploadUrl: baseUrls.media, tokenEnv: 'IP_POST_MEDIA_TOKEN' },
       platforms: Object.fromEntries([...emulators].map(([platform, { emulator }]) => [platform, emulator.settings()])),
     }),
-    credentials: () => ({ IP_POST_MEDIA_TOKEN: mediaToken, ...Object.assign({}, ...[...emulators.values()].map(({ emulator }) => emulator.credentials)) }),
+    credentials: () => ({ IP_POST_MEDIA_TOKEN: mediaToken, ...Object.assign({}, ...[...emulators.values()].map(({ emulator }) => emulator.credentials)) }) as Record<string, string>,
     advanceClock: (seconds) => (clockOffset += seconds * 1000),
     expireToken: (platform) => emulators.get(platform)!.emulator.expireToken(),
     close: () =>
@@ -145,7 +147,10 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     const entry: LoggedRequest = { at: new Date().toISOString(), method: raw.method ?? 'GET', path: requestUrl.pathname };
     log.push(entry);
     if (log.length > 2000) log.shift();
-    response.on('finish', () => (entry.status = response.statusCode));
+    response.on('close', () => {
+      entry.status = response.statusCode;
+      options.onRequest?.(entry);
+    });
     return entry;
   }
 
@@ -267,7 +272,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
         case 'GET /media':
           return { status: 200, body: { data: media.list() } };
         case 'GET /config':
-          return { status: 200, body: sandbox.config() };
+          return { status: 200, body: { config: sandbox.config(), credentials: sandbox.credentials() } };
         default:
           await request.buffer().catch(() => undefined);
           return { status: 404, body: { error: `unknown sandbox endpoint ${route}` } };

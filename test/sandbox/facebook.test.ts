@@ -133,6 +133,15 @@ describe('Facebook Page emulator', () => {
     expect(sandbox().records.list('facebook')[0]).toMatchObject({ kind: 'video post', media: [{ bytes: teaser.length }] });
   });
 
+  it('lists the Page’s recent posts and deletes one', async () => {
+    const first = await call(graph(`${pageId}/feed`), form({ message: 'Pirmā' }));
+    await call(graph(`${pageId}/feed`), form({ message: 'Otrā' }));
+    const list = await call(`${graph(`${pageId}/feed`)}?fields=message&limit=5&access_token=${pageToken}`);
+    expect(list.body.data.map((item: { message: string }) => item.message)).toEqual(['Otrā', 'Pirmā']);
+    expect((await call(`${graph(first.body.id)}?access_token=${pageToken}`, { method: 'DELETE' })).body).toEqual({ success: true });
+    expect(sandbox().records.list('facebook').map((post) => post.text)).toEqual(['Otrā']);
+  });
+
   it('answers an unknown object, path or API version in Graph’s own shape', async () => {
     expect(graphError((await call(`${graph('999')}?access_token=${pageToken}`)).body)).toMatchObject({ code: 100, subcode: 33, type: 'GraphMethodException' });
     expect(graphError((await call(`${sandbox().baseUrls.facebook}/latest/${pageId}/feed`, form({ message: 'x' }))).body).code).toBe(2500);

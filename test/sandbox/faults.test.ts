@@ -15,7 +15,7 @@ const teaser = await readFile(example('media/teaser.mp4'));
 const x = () => createXClient(sandbox().baseUrls.x, xSandboxCredentials);
 const feed = (message: string) =>
   call(`${sandbox().baseUrls.facebook}/v25.0/${facebookSandbox.pageId}/feed`, { method: 'POST', headers: { authorization: `Bearer ${facebookSandbox.pageToken}` }, json: { message } });
-const addFault = (spec: Record<string, unknown>) => call(`${sandbox().url}/__sandbox/faults`, { method: 'POST', json: spec });
+const addFault = (spec: unknown) => call(`${sandbox().url}/__sandbox/faults`, { method: 'POST', json: spec });
 const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: { code?: number | string; data?: unknown; headers?: Record<string, string> }) => error);
 
 describe('faults, one kind at a time', () => {

@@ -96,6 +96,15 @@ describe('Instagram emulator', () => {
     expect(codes((await post(`${userId}/media_publish`, { creation_id: container.body.id })).body)).toEqual([-2, 2207020]);
   });
 
+  it('lists the account’s published media, newest first', async () => {
+    const url = host('poster.jpg', poster);
+    for (const caption of ['Pirmais', 'Otrais']) {
+      const container = await post(`${userId}/media`, { image_url: url, caption });
+      await post(`${userId}/media_publish`, { creation_id: container.body.id });
+    }
+    expect((await get(`${userId}/media?fields=id,caption`)).body.data.map((item: { caption: string }) => item.caption)).toEqual(['Otrais', 'Pirmais']);
+  });
+
   it('refuses another user and a missing token in Graph’s shape', async () => {
     expect(codes((await post('123/media', { image_url: 'x' })).body)).toEqual([100, 33]);
     const none = await call(graph(`${userId}/media`), { method: 'POST', json: { image_url: 'x' } });

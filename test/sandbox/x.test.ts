@@ -135,6 +135,16 @@ describe('X emulator, driven by twitter-api-v2', () => {
     expect(mixed.data.errors[0].message).toBe('A post may have 4 images, or 1 GIF, or 1 video; they cannot be mixed.');
   });
 
+  it('takes an image in one request on POST /2/media/upload, which needs media_category', async () => {
+    const x = await client();
+    const poster = await readFile(example('media/poster.jpg'));
+    const uploaded = await x.v2.post('media/upload', { media: poster, media_category: 'tweet_image', media_type: 'image/jpeg' }, { forceBodyMode: 'form-data' });
+    expect(uploaded.data).toMatchObject({ id: expect.stringMatching(/^\d+$/), media_key: `3_${uploaded.data.id}`, size: poster.length });
+    expect(uploaded.data.processing_info).toBeUndefined();
+    expect((await problem(x.v2.post('media/upload', { media: poster }, { forceBodyMode: 'form-data' }))).data.errors[0].message).toBe('media_category is required.');
+    expect((await problem(x.v2.post('media/upload', { media: poster, media_category: 'tweet_video' }, { forceBodyMode: 'form-data' }))).code).toBe(400);
+  });
+
   it('deletes a post', async () => {
     const x = await client();
     const { data } = await x.v2.tweet('Dzēšams.');

@@ -104,6 +104,21 @@ describe('YouTube emulator, driven by @googleapis/youtube', () => {
   });
 });
 
+describe('more of videos and the lists', () => {
+  it('updates a video’s snippet and localizations, deletes it, and lists categories and languages', async () => {
+    const { youtube, uploadOptions } = await client();
+    const { data } = await youtube.videos.insert({ part: ['snippet', 'status'], requestBody: { snippet: resource.snippet, status: { privacyStatus: 'private' } }, media: { mimeType: 'video/mp4', body: Readable.from(teaser) } }, uploadOptions);
+    const updated = await youtube.videos.update({ part: ['snippet', 'localizations'], requestBody: { id: data.id!, snippet: { ...resource.snippet, title: 'Jauns nosaukums' }, localizations: resource.localizations } });
+    expect(updated.data.snippet!.title).toBe('Jauns nosaukums');
+    expect(sandbox().records.list('youtube')[0]).toMatchObject({ title: 'Jauns nosaukums', localizations: resource.localizations });
+    expect(await reasonOf(youtube.videos.update({ part: ['snippet'], requestBody: { id: data.id!, snippet: { title: 'a <b>', categoryId: '27' } } }))).toEqual([400, 'invalidTitle']);
+    expect((await youtube.videos.delete({ id: data.id! })).status).toBe(204);
+    expect(sandbox().records.list('youtube')).toEqual([]);
+    expect((await youtube.videoCategories.list({ part: ['snippet'], regionCode: 'LV' })).data.items!.find((item) => item.id === '27')!.snippet!.title).toBe('Education');
+    expect((await youtube.i18nLanguages.list({ part: ['snippet'] })).data.items!.map((item) => item.id)).toEqual(expect.arrayContaining(['lv', 'ru', 'en']));
+  });
+});
+
 describe('the resumable upload protocol', () => {
   it('opens a session, takes 256 KiB chunks with 308 Resume Incomplete and Range, and ends with the video', async () => {
     const authorization = await (await client()).authorization();
