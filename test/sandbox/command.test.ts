@@ -30,7 +30,7 @@ describe('ip-post sandbox', () => {
     expect(Object.keys(ready.baseUrls)).toEqual(['media', 'facebook', 'instagram', 'x', 'youtube', 'tiktok']);
     expect(ready.config.platforms.x!.baseUrl).toBe(ready.baseUrls.x);
     expect(ready.credentials.IP_POST_FACEBOOK_TOKEN).toBe('sandbox-facebook-page-token');
-    expect((await (await fetch(`${ready.url}/__sandbox/health`)).json()).ok).toBe(true);
+    expect(((await (await fetch(`${ready.url}/__sandbox/health`)).json()) as { ok: boolean }).ok).toBe(true);
     expect(existsSync(join(cache, 'ip-post', 'sandbox.json'))).toBe(true);
     sandbox.child.kill('SIGINT');
     expect(await sandbox.exited).toBe(130);
