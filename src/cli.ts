@@ -60,11 +60,17 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description('show the config in use and which secret variables are set (never their values)')
     .option('--json', 'print it as JSON on stdout')
     .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
+    .option('--sandbox [url]', 'as every platform would be pointed at a sandbox (see announce --help)')
     .exitOverride()
     .action(async (options) => {
-      const command = loadCommand<typeof ConfigCommand>('config');
-      setExitCode(await command.exports.showConfig(options));
-      command.saveCache();
+      const sandbox = options.sandbox ? await loadCommand<typeof SandboxCommand>('sandbox').exports.attachSandbox(options.sandbox) : undefined;
+      try {
+        const command = loadCommand<typeof ConfigCommand>('config');
+        setExitCode(await command.exports.showConfig({ ...options, sandbox }));
+        command.saveCache();
+      } finally {
+        await sandbox?.close();
+      }
     });
   program
     .command('sandbox')

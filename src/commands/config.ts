@@ -1,6 +1,6 @@
 import { adapters } from '../../adapters/index.js';
 import { platformNames } from '../../adapters/names.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, pointAtSandbox } from '../config.js';
 import { ExitCode } from '../errors.js';
 import { colorsFor } from '../output.js';
 import { loadEnvFiles, secretStatus } from '../secrets.js';
@@ -8,20 +8,23 @@ import { loadEnvFiles, secretStatus } from '../secrets.js';
 export interface ConfigOptions {
   config?: string;
   json?: boolean;
+  sandbox?: { url: string; config: Record<string, unknown>; credentials: Record<string, string> };
 }
 
 /** `ip-post config`: which config is in use, what it sets, and which secrets are present (never their values). */
 export async function showConfig(options: ConfigOptions): Promise<number> {
-  const config = await loadConfig(options.config);
+  const loaded = await loadConfig(options.config);
+  const config = options.sandbox ? pointAtSandbox(loaded, options.sandbox) : loaded;
+  if (options.sandbox) Object.assign(process.env, options.sandbox.credentials);
   const envFiles = loadEnvFiles(config);
   const secrets = secretStatus(config);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ file: config.file ?? null, envFiles, templateDirs: config.templateDirs, mediaHost: config.mediaHost ?? null, platforms: config.platforms, secrets }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ file: config.file ?? null, sandbox: config.sandbox ?? null, envFiles, templateDirs: config.templateDirs, mediaHost: config.mediaHost ?? null, platforms: config.platforms, secrets }, null, 2)}\n`);
     return ExitCode.ok;
   }
   const c = colorsFor(process.stdout);
   const lines = [
-    `${c.bold('config')}     ${config.file ?? c.yellow('none: defaults apply (see config.example.json)')}`,
+    `${c.bold('config')}     ${config.file ?? c.yellow('none: defaults apply (see config.example.json)')}${config.sandbox ? ` · sandbox at ${config.sandbox}` : ''}`,
     `${c.bold('.env')}       ${envFiles.length ? envFiles.join(', ') : c.dim('none')}`,
     `${c.bold('templates')}  ${config.templateDirs.join(', ')}`,
     `${c.bold('media host')} ${config.mediaHost?.publicUrl ?? c.yellow('none: Instagram images and TikTok photos cannot be published')}`,

@@ -87,6 +87,14 @@ describe('--sandbox on a command', () => {
     }
   });
 
+  it('shows the sandbox’s settings and credentials in ip-post config', async () => {
+    const result = await runCli(['config', '--sandbox', '--json']);
+    const shown = JSON.parse(result.stdout) as { sandbox: string; platforms: Record<string, { baseUrl: string; pageId?: string }>; secrets: Record<string, { present: boolean }[]> };
+    expect(shown.sandbox).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(shown.platforms.facebook).toMatchObject({ pageId: '100000000000001', baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(Object.values(shown.secrets).flat().every((secret) => secret.present)).toBe(true);
+  });
+
   it('says so when nothing answers at the given address', async () => {
     const result = await runCli(['announce', example('volunteers.yml'), '--dry-run', '--sandbox', 'http://127.0.0.1:9']);
     expect(result.code).toBe(2);
