@@ -3,7 +3,7 @@ import type { EmulatorContext, EmulatorFactory } from '../../src/sandbox/emulato
 import { json, type Reply, type SandboxRequest, type UploadedFile } from '../../src/sandbox/http.js';
 import type { PublishedPost, ReceivedMedia } from '../../src/sandbox/records.js';
 import { sniffImage, sniffVideo } from '../../src/sandbox/sniff.js';
-import { accessTokenOf, checkGraphToken, checkGraphVersion, graphBoolean, graphError, graphErrorReplies, graphFail, graphList, usageHeaders } from '../meta/graph-sandbox.js';
+import { accessTokenOf, checkGraphToken, checkGraphVersion, expiredTokenError, graphBoolean, graphError, graphErrorReplies, graphFail, graphList, usageHeaders } from '../meta/graph-sandbox.js';
 import { facebookRules } from './index.js';
 
 /**
@@ -176,7 +176,7 @@ export const createFacebookEmulator: EmulatorFactory = (context: EmulatorContext
             headers: { 'x-business-use-case-usage': JSON.stringify({ [pageId]: [{ type: 'pages', call_count: 100, total_cputime: 100, total_time: 100, estimated_time_to_regain_access: Math.ceil((fault.spec.retryAfter ?? 300) / 60) }] }) },
           };
         case 'expired-token':
-          return graphError(`Error validating access token: Session has expired on ${new Date(context.now()).toUTCString()}.`, { code: 190, subcode: 463 });
+          return expiredTokenError(context.now());
         case 'duplicate':
           return graphError('(#506) Duplicate status message', { code: 506 });
         default:

@@ -4,7 +4,7 @@ import { json, type Reply, type SandboxRequest } from '../../src/sandbox/http.js
 import type { ReceivedMedia } from '../../src/sandbox/records.js';
 import { sniffImage, sniffVideo } from '../../src/sandbox/sniff.js';
 import { countHashtags, countMentions } from '../../src/plan/checks.js';
-import { accessTokenOf, checkGraphToken, checkGraphVersion, graphBoolean, graphError, graphErrorReplies, graphFail, graphList, usageHeaders } from '../meta/graph-sandbox.js';
+import { accessTokenOf, checkGraphToken, checkGraphVersion, expiredTokenError, graphBoolean, graphError, graphErrorReplies, graphFail, graphList, usageHeaders } from '../meta/graph-sandbox.js';
 import { instagramRules } from './index.js';
 
 /**
@@ -117,7 +117,7 @@ export const createInstagramEmulator: EmulatorFactory = (context: EmulatorContex
         case 'rate-limit':
           return graphError('(#4) Application request limit reached', { code: 4, transient: true, data: { estimated_time_to_regain_access: Math.ceil((fault.spec.retryAfter ?? 300) / 60) } });
         case 'expired-token':
-          return graphError(`Error validating access token: Session has expired on ${new Date(context.now()).toUTCString()}.`, { code: 190, subcode: 463 });
+          return expiredTokenError(context.now());
         case 'duplicate':
           return graphError('Action is blocked: the post may still have been published.', { code: 4, subcode: 2207051, userTitle: 'Action Is Blocked', userMessage: 'We restrict certain activity to protect our community.' });
         default:

@@ -52,10 +52,12 @@ export function checkGraphVersion(version: string | undefined): void {
 export function checkGraphToken(token: string | undefined, valid: string, expiredSince?: number): void {
   if (!token) graphFail('An access token is required to request this resource.', { code: 104 });
   if (token !== valid) graphFail('Invalid OAuth access token - Cannot parse access token', { code: 190 });
-  if (expiredSince !== undefined) {
-    const when = new Date(expiredSince).toUTCString();
-    graphFail(`Error validating access token: Session has expired on ${when}. The current time is ${new Date().toUTCString()}.`, { code: 190, subcode: 463 });
-  }
+  if (expiredSince !== undefined) throw new ApiError(expiredTokenError(expiredSince));
+}
+
+/** Graph's answer to an expired token: code 190, subcode 463. */
+export function expiredTokenError(since: number): Reply {
+  return graphError(`Error validating access token: Session has expired on ${new Date(since).toUTCString()}. The current time is ${new Date().toUTCString()}.`, { code: 190, subcode: 463 });
 }
 
 export function usageHeaders(objectId: string, type: 'pages' | 'instagram', calls: number): Record<string, string> {
