@@ -27,6 +27,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // Bundles run as scripts through V8's code cache, where import() has no loader: it becomes require().
+  supported: { 'dynamic-import': false },
   outExtension: { '.js': '.cjs' },
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
@@ -35,6 +37,9 @@ const common = {
   // twitter-text asks for `punycode`; the npm package it depends on, not Node's deprecated builtin.
   alias: { punycode: 'punycode/' },
   plugins: [withoutCoreJsPolyfills],
+  // Platform SDKs, the SQLite binding, image conversion and progress bars load from node_modules, and only
+  // in the code that needs them: they stay out of the bundles every command reads at startup.
+  external: ['twitter-api-v2', '@googleapis/youtube', 'axios', 'sharp', 'better-sqlite3', 'cli-progress'],
   logLevel: 'warning',
 };
 

@@ -3,6 +3,8 @@ import packageJson from '../package.json' with { type: 'json' };
 import { loadCommand } from './command-loader.js';
 import type * as AnnounceCommand from './commands/announce.js';
 import type * as ConfigCommand from './commands/config.js';
+import type * as HistoryCommand from './commands/history.js';
+import type * as PublishCommand from './commands/publish.js';
 import type * as SandboxCommand from './commands/sandbox.js';
 import { ExitCode, formatProblem, isInputError } from './errors.js';
 
@@ -12,6 +14,9 @@ import { ExitCode, formatProblem, isInputError } from './errors.js';
 const examples = `
 Examples:
   $ ip-post announce examples/seminar.yml --dry-run          preview every post in every language
+  $ ip-post announce examples/seminar.yml --sandbox --yes    publish into the local sandbox
+  $ ip-post history                                          what was posted where
+  $ ip-post retry 20261122-101500-ab12                       try again what did not go out
   $ ip-post announce event.yml --dry-run --only x,facebook   only these platforms
   $ ip-post announce event.yml --dry-run --lang lv           only Latvian
   $ ip-post announce event.yml --dry-run --json | jq .posts  the plan as JSON, for scripts
@@ -20,7 +25,9 @@ Examples:
   $ ip-post announce event.yml --dry-run --sandbox           preview against the sandbox's accounts
 
 Exit codes:
-  0  ready to publish   1  the plan has errors (see the preview)   2  bad input or usage
+  0  published (or, with --dry-run, ready to publish)
+  1  something was not published, or the plan has errors (the summary says what)
+  2  bad input or usage   130/143  interrupted (Ctrl-C, SIGTERM)
 
 Configuration: --config FILE, else $IP_POST_CONFIG, else config.json in your config folder
 (see config.example.json). Colours only on a terminal; NO_COLOR turns them off.`;
@@ -35,10 +42,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('announce')
-    .description('turn an announcement file into posts; with --dry-run, preview them without sending anything')
+    .description('turn an announcement file into posts and publish them (asks first); with --dry-run, only preview')
     .argument('[file]', 'the announcement (YAML or JSON)')
     .option('--dry-run', 'preview every post; send nothing')
-    .option('--json', 'print the plan as JSON on stdout')
+    .option('-y, --yes', 'publish without asking (needed without a terminal: cron, scripts)')
+    .option('--json', 'print the plan (with --dry-run) or the result as JSON on stdout')
+    .option('--db <file>', 'the record (SQLite); default: IP_POST_DB, config db, or ip-post.db in your data folder')
     .option('--only <platforms>', 'only these platforms, comma-separated (facebook,instagram,x,youtube,tiktok)')
     .option('--lang <languages>', 'only these languages, comma-separated (e.g. lv,ru)')
     .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
@@ -48,12 +57,53 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (file: string | undefined, options) => {
       const sandbox = options.sandbox ? await loadCommand<typeof SandboxCommand>('sandbox').exports.attachSandbox(options.sandbox) : undefined;
       try {
-        const command = loadCommand<typeof AnnounceCommand>('announce');
-        setExitCode(await command.exports.announce(file, { ...options, sandbox }));
+        if (options.dryRun) {
+          const command = loadCommand<typeof AnnounceCommand>('announce');
+          setExitCode(await command.exports.announce(file, { ...options, sandbox }));
+          command.saveCache();
+        } else {
+          const command = loadCommand<typeof PublishCommand>('publish');
+          setExitCode(await command.exports.publish(file, { ...options, sandbox }));
+          command.saveCache();
+        }
+      } finally {
+        await sandbox?.close();
+      }
+    });
+
+  program
+    .command('retry')
+    .description('publish what a run has not published yet (failed, unknown, interrupted), after checking each platform; never repeats what is out')
+    .argument('<run>', 'the run id, from the end of `announce` or from `ip-post history`')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--db <file>', 'the record (SQLite)')
+    .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
+    .option('--sandbox [url]', 'point every platform at a sandbox (see announce --help)')
+    .exitOverride()
+    .action(async (run: string, options) => {
+      const sandbox = options.sandbox ? await loadCommand<typeof SandboxCommand>('sandbox').exports.attachSandbox(options.sandbox) : undefined;
+      try {
+        const command = loadCommand<typeof PublishCommand>('publish');
+        setExitCode(await command.exports.retry(run, { ...options, sandbox }));
         command.saveCache();
       } finally {
         await sandbox?.close();
       }
+    });
+
+  program
+    .command('history')
+    .description('what was posted where: the runs, or one run’s posts with their links and errors')
+    .argument('[run]', 'a run id, to see its posts')
+    .option('--json', 'print it as JSON on stdout')
+    .option('--limit <runs>', 'how many runs to list', '20')
+    .option('--db <file>', 'the record (SQLite)')
+    .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
+    .exitOverride()
+    .action(async (run: string | undefined, options) => {
+      const command = loadCommand<typeof HistoryCommand>('history');
+      setExitCode(await command.exports.history(run, options));
+      command.saveCache();
     });
   program
     .command('config')

@@ -20,9 +20,24 @@ export interface Config {
   timezone?: string;
   /** Template folders, searched in order: the officer's own (config `templates`), then the built-in one. */
   templateDirs: string[];
-  mediaHost?: { publicUrl: string; uploadUrl?: string; tokenEnv?: string };
+  mediaHost?: { publicUrl: string; uploadUrl?: string; tokenEnv?: string; usernameEnv?: string; passwordEnv?: string };
+  /** The SQLite file of the record (config `db`, relative to the config file). */
+  db?: string;
+  network: NetworkSettings;
   platforms: Record<PlatformName, PlatformSettings>;
 }
+
+/** How patient publishing is; tests make it quick. */
+export interface NetworkSettings {
+  timeoutMs: number;
+  attempts: number;
+  backoffMs: number;
+  maxWaitMs: number;
+  /** Between status polls of asynchronous work (Instagram containers, TikTok, X video). */
+  pollMs: number;
+}
+
+export const defaultNetwork: NetworkSettings = { timeoutMs: 60_000, attempts: 5, backoffMs: 500, maxWaitMs: 60_000, pollMs: 5000 };
 
 const webAddress = v.pipe(v.string(), v.check(isWebAddress, 'must be a web address'));
 
@@ -42,11 +57,23 @@ const configSchema = v.strictObject({
   $schema: v.optional(v.string()),
   timezone: v.optional(v.string()),
   templates: v.optional(v.string()),
+  db: v.optional(v.string()),
+  network: v.optional(
+    v.strictObject({
+      timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100))),
+      attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20))),
+      backoffMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      maxWaitMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      pollMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    }),
+  ),
   mediaHost: v.optional(
     v.strictObject({
       publicUrl: webAddress,
       uploadUrl: v.optional(webAddress),
       tokenEnv: v.optional(envName),
+      usernameEnv: v.optional(envName),
+      passwordEnv: v.optional(envName),
     }),
   ),
   platforms: v.optional(v.strictObject(Object.fromEntries(platformNames.map((name) => [name, v.optional(platformSchema(name))])))),
@@ -58,7 +85,11 @@ const configHelp: Record<string, string> = {
   mediaHost: 'give publicUrl (where platforms fetch files), and uploadUrl and tokenEnv if uploads need them',
   'mediaHost.publicUrl': 'write the address files are served from, e.g. https://media.example.org/ip-post',
   'mediaHost.uploadUrl': 'write the address files are uploaded to',
-  'mediaHost.tokenEnv': 'name the environment variable that holds the upload token',
+  'mediaHost.tokenEnv': 'name the environment variable that holds the upload token (sent as Authorization: Bearer)',
+  'mediaHost.usernameEnv': 'name the environment variable that holds the user for Basic authentication (WebDAV)',
+  'mediaHost.passwordEnv': 'name the environment variable that holds the password for Basic authentication (WebDAV)',
+  db: 'give the SQLite file of the record, relative to this config file',
+  network: 'set timeoutMs, attempts, backoffMs, maxWaitMs and pollMs (numbers)',
   platforms: `configure each platform under its name: ${platformNames.join(', ')}`,
   ...Object.fromEntries(
     platformNames.flatMap((name) => {
@@ -96,10 +127,10 @@ export async function loadConfig(flag: string | undefined, env: NodeJS.ProcessEn
   if (templates && !existsSync(templates)) {
     throw new InputError({ file: location.file, line: source.lineOf(['templates']), path: 'templates', message: `no such folder: ${templates}`, fix: configHelp.templates });
   }
-  return withDefaults(output, location.file, templates);
+  return withDefaults(output, location.file, templates, output.db && resolve(dirname(location.file), output.db));
 }
 
-function withDefaults(file: v.InferOutput<typeof configSchema>, path: string | undefined, templates?: string): Config {
+function withDefaults(file: v.InferOutput<typeof configSchema>, path: string | undefined, templates?: string, db?: string): Config {
   const platforms = Object.fromEntries(
     platformNames.map((name) => {
       // Parsing the platform's own settings (or none) fills in each setting's default.
@@ -113,6 +144,8 @@ function withDefaults(file: v.InferOutput<typeof configSchema>, path: string | u
     timezone: file.timezone,
     templateDirs: [...new Set([templates ?? builtinTemplatesDir, builtinTemplatesDir])],
     mediaHost: file.mediaHost,
+    db,
+    network: { ...defaultNetwork, ...Object.fromEntries(Object.entries(file.network ?? {}).filter(([, value]) => value !== undefined)) },
     platforms,
   };
 }
@@ -135,5 +168,7 @@ function explainInlineSecret(problem: Problem): Problem {
 export function pointAtSandbox(config: Config, sandbox: { url: string; config: Record<string, unknown> }): Config {
   const given = sandbox.config as { mediaHost?: Config['mediaHost']; platforms?: Record<string, Record<string, unknown>> };
   const platforms = Object.fromEntries(platformNames.map((name) => [name, { ...config.platforms[name], ...given.platforms?.[name] }])) as Config['platforms'];
-  return { ...config, sandbox: sandbox.url, mediaHost: given.mediaHost ?? config.mediaHost, platforms };
+  // The sandbox finishes its asynchronous work within a few polls: no need to wait seconds between them.
+  const network = { ...config.network, pollMs: Math.min(config.network.pollMs, 100) };
+  return { ...config, sandbox: sandbox.url, mediaHost: given.mediaHost ?? config.mediaHost, network, platforms };
 }

@@ -61,8 +61,8 @@ function describeMedia(media: PlannedMedia, c: Colors, field: (name: string, val
     media.bytes !== undefined ? describeSize(media.bytes) : undefined,
     media.convertTo ? `→ converted to ${media.convertTo}` : undefined,
   ].filter(Boolean);
-  const lines = [field('media', `${media.source} (${facts.join(', ')})`)];
-  if (media.kind === 'image') lines.push(field('', media.alt ? `alt: ${media.alt}` : c.yellow('no alt text')));
+  const lines = [field(media.role ?? 'media', `${media.source} (${facts.join(', ')})`)];
+  if (media.kind === 'image' && !media.role) lines.push(field('', media.alt ? `alt: ${media.alt}` : c.yellow('no alt text')));
   if (media.publicUrl) lines.push(field('', `served from ${media.publicUrl}`));
   return lines;
 }

@@ -90,7 +90,7 @@ describe('--json', () => {
     expect(Object.keys(plan.posts[0]!)).toEqual(['platform', 'account', 'languages', 'strategy', 'format', 'text', 'media', 'skippedMedia', 'lengths', 'notes', 'warnings', 'errors']);
     const youtube = plan.posts.find((post) => post.platform === 'youtube')!;
     expect(Object.keys(youtube)).toEqual([
-      'platform', 'account', 'languages', 'strategy', 'format', 'text', 'title', 'localizations', 'defaultLanguage', 'tags', 'media', 'skippedMedia', 'lengths', 'notes', 'warnings', 'errors',
+      'platform', 'account', 'languages', 'strategy', 'format', 'text', 'title', 'localizations', 'defaultLanguage', 'tags', 'media', 'lengths', 'notes', 'warnings', 'errors',
     ]);
     expect(plan.warnings).toEqual(['no config file: previewing with defaults (accounts, media host and API addresses unset); publishing needs one, see config.example.json']);
   });

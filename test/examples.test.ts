@@ -68,7 +68,10 @@ describe('seminar.yml: three languages on all five platforms', () => {
       expect([...localization.title].length).toBeLessThanOrEqual(100);
       expect(Buffer.byteLength(localization.description)).toBeLessThanOrEqual(5000);
     }
-    expect(youtube!.media.map((media) => media.source)).toEqual(['media/teaser.mp4']);
+    expect(youtube!.media.map((media) => [media.source, media.role])).toEqual([
+      ['media/teaser.mp4', undefined],
+      ['media/poster.jpg', 'thumbnail'],
+    ]);
   });
 
   it('says "8.–9. jūnijā" in Latvian running text', async () => {

@@ -52,6 +52,7 @@ export const facebook = defineAdapter({
         }
       }
       post.format = chosen.length === 0 ? (context.content.event.url ? 'link post' : 'text post') : chosen[0]!.kind === 'video' ? 'video post' : chosen.length > 1 ? `multi-photo post (${chosen.length} photos)` : 'photo post';
+      if (chosen.length === 0 && context.content.event.url) post.link = context.content.event.url;
       return post;
     });
   },

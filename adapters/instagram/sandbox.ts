@@ -229,7 +229,7 @@ export const createInstagramEmulator: EmulatorFactory = (context: EmulatorContex
           published.push({ id, at: now });
           const items = container!.kind === 'CAROUSEL' ? container!.children.map((child) => containers.get(child)!) : [container!];
           for (const item of items) item.publishedAs ??= id;
-          const shortcode = Buffer.from(id).toString('base64url').slice(0, 11);
+          const shortcode = createHash('sha1').update(id).digest('base64url').slice(0, 11);
           context.records.add({
             platform: 'instagram',
             id,

@@ -13,15 +13,17 @@ const realHosts = /^https:\/\/(api|upload)\.x\.com/;
 /**
  * A twitter-api-v2 client for X at `baseUrl`: the real API, or any server that stands in for it.
  * The library has its hosts built in, so for another base URL a plugin rewrites each request's address
- * (x.md §10). The library picks JSON bodies for paths that start with /2/; below a prefix such as
- * `/x/2/tweets` it would not, so the plugin keeps the choice the real address would have made.
+ * (x.md §10); below a path prefix it also keeps the JSON body the real /2/ path would have had. The same
+ * plugin gives every request a time limit, which the library otherwise takes per call.
  */
-export async function createXClient(baseUrl: string, credentials: XCredentials): Promise<TwitterApi> {
+export async function createXClient(baseUrl: string, credentials: XCredentials, options: { timeoutMs?: number } = {}): Promise<TwitterApi> {
   const { TwitterApi } = await import('twitter-api-v2');
   const base = baseUrl.replace(/\/+$/, '');
-  if (base === 'https://api.x.com') return new TwitterApi(credentials);
-  const redirect = {
-    onBeforeRequestConfig({ params }: { params: { url: string; method: string; forceBodyMode?: string } }) {
+  const real = base === 'https://api.x.com';
+  const plugin = {
+    onBeforeRequestConfig({ params }: { params: { url: string; method: string; forceBodyMode?: string; timeout?: number } }) {
+      if (options.timeoutMs) params.timeout ??= options.timeoutMs;
+      if (real) return;
       const original = new URL(params.url);
       if (!params.forceBodyMode) {
         if (original.pathname.startsWith('/2/')) params.forceBodyMode = 'json';
@@ -31,5 +33,5 @@ export async function createXClient(baseUrl: string, credentials: XCredentials):
     },
   };
   const agent = base.startsWith('http:') ? { httpAgent: new http.Agent({ keepAlive: true }) } : {};
-  return new TwitterApi(credentials, { plugins: [redirect as never], ...agent });
+  return new TwitterApi(credentials, { plugins: [plugin as never], ...agent });
 }

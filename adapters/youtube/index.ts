@@ -12,6 +12,9 @@ export const youtubeRules = {
   descriptionBytes: 5000,
   tagsLength: 500,
   forbiddenCharacters: /[<>]/,
+  /** Custom thumbnails: JPEG or PNG, up to 50 MB since 2026-09-14 (2 MB before). */
+  thumbnailTypes: ['image/jpeg', 'image/png'],
+  thumbnailBytes: 50 * 1024 * 1024,
 };
 
 /** Tags count their length, a comma between each, and quotes around any tag with a space. */
@@ -77,9 +80,16 @@ export const youtube = defineAdapter({
     post.lengths.push({ field: 'tags', length: tagsLength(tags), max: youtubeRules.tagsLength, unit: 'characters' });
 
     const video = context.media.find((media) => media.kind === 'video');
-    for (const media of context.media) if (media !== video) skip(post, media, 'a YouTube upload is one video');
+    const thumbnail = context.media.find((media) => media.kind === 'image' && youtubeRules.thumbnailTypes.includes(media.type) && (media.bytes ?? 0) <= youtubeRules.thumbnailBytes);
+    for (const media of context.media) {
+      if (media !== video && media !== thumbnail) skip(post, media, media.kind === 'video' ? 'a YouTube upload is one video' : 'the video has one thumbnail (JPEG or PNG up to 50 MB)');
+    }
     if (!video) post.errors.push('YouTube needs a video: add one to media (an MP4, e.g. path: media/teaser.mp4)');
     else post.media.push(context.plannedMedia(video, group));
+    if (video && thumbnail) {
+      post.media.push({ ...context.plannedMedia(thumbnail, group), role: 'thumbnail' });
+      post.notes.push(`${thumbnail.name} becomes the thumbnail (YouTube allows custom thumbnails on verified channels only; if refused, the video stays up)`);
+    }
     return [post];
   },
 });

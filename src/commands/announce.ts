@@ -1,11 +1,12 @@
 import { isPlatformName, platformNames, type PlatformName } from '../../adapters/names.js';
 import { loadAnnouncement } from '../announcement/load.js';
-import { loadConfig, pointAtSandbox } from '../config.js';
+import { loadConfig, pointAtSandbox, type Config } from '../config.js';
 import { ExitCode, InputError } from '../errors.js';
 import { listLanguages } from '../i18n/language.js';
 import { colorsFor } from '../output.js';
 import { planToJson } from '../plan/json.js';
 import { buildPlan } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
 import { renderPreview } from '../preview.js';
 
 export interface AnnounceOptions {
@@ -20,11 +21,15 @@ export interface AnnounceOptions {
 
 /** `ip-post announce FILE --dry-run`: file → announcement → plan → preview (or JSON). Returns the exit code. */
 export async function announce(file: string | undefined, options: AnnounceOptions): Promise<number> {
+  const { plan } = await preparePlan(file, options);
+  process.stdout.write(options.json ? planToJson(plan) : renderPreview(plan, colorsFor(process.stdout)));
+  return plan.publishable ? ExitCode.ok : ExitCode.planHasErrors;
+}
+
+/** The config (pointed at a sandbox if asked) and the plan for an announcement, narrowed by --only and --lang. */
+export async function preparePlan(file: string | undefined, options: AnnounceOptions): Promise<{ plan: Plan; config: Config }> {
   if (!file) {
     throw new InputError({ message: 'no announcement file given', fix: 'name one: ip-post announce event.yml --dry-run (examples/ has some to copy)' });
-  }
-  if (!options.dryRun) {
-    throw new InputError({ message: 'publishing is not available yet in this version', fix: 'preview with --dry-run' });
   }
   const only = options.only === undefined ? undefined : parseList('--only', options.only).map(checkPlatformName);
   const loaded = await loadConfig(options.config);
@@ -43,10 +48,7 @@ export async function announce(file: string | undefined, options: AnnounceOption
       throw new InputError({ message: `--lang: ${code} is not among the announcement's languages (${announcement.languages.join(', ')})`, fix: 'name languages the announcement has' });
     }
   }
-
-  const plan = await buildPlan(announcement, config, { platforms: only, languages });
-  process.stdout.write(options.json ? planToJson(plan) : renderPreview(plan, colorsFor(process.stdout)));
-  return plan.publishable ? ExitCode.ok : ExitCode.planHasErrors;
+  return { plan: await buildPlan(announcement, config, { platforms: only, languages }), config };
 }
 
 function parseList(flag: string, value: string): string[] {

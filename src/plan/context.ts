@@ -96,9 +96,11 @@ export function createPlanContext(input: ContextInput): PlanContext<Record<strin
         ...(media.width !== undefined && { width: media.width, height: media.height }),
         ...(media.duration !== undefined && { duration: Math.round(media.duration * 100) / 100 }),
         alt: alt.length ? [...new Set(alt)].join(' / ') : null,
+        ...(media.ref.file && { file: media.ref.file }),
       };
       if (options.convertTo && options.convertTo !== media.type) planned.convertTo = options.convertTo;
       if (options.publicUrl) {
+        planned.pulled = true;
         const url = media.ref.url ?? (input.mediaHost && hostedUrl(input.mediaHost, announcement.id, media.name, planned.convertTo));
         if (url) planned.publicUrl = url;
       }

@@ -12,6 +12,7 @@ const postKeys: (keyof PlannedPost)[] = [
   'localizations',
   'defaultLanguage',
   'tags',
+  'link',
   'media',
   'skippedMedia',
   'lengths',
@@ -23,6 +24,12 @@ const postKeys: (keyof PlannedPost)[] = [
 
 /** The plan as `--json` prints it, keys in the documented order (README, "The plan as JSON"). */
 export function planToJson(plan: Plan): string {
-  const posts = plan.posts.map((post) => Object.fromEntries(postKeys.filter((key) => post[key] !== undefined).map((key) => [key, post[key]])));
+  const posts = plan.posts.map((post) =>
+    Object.fromEntries(
+      postKeys
+        .filter((key) => post[key] !== undefined)
+        .map((key) => [key, key === 'media' ? post.media.map(({ file: _file, ...media }) => media) : post[key]]),
+    ),
+  );
   return `${JSON.stringify({ ...plan, posts }, null, 2)}\n`;
 }

@@ -19,10 +19,16 @@ export interface PlannedMedia {
   duration?: number;
   /** Alt text as sent (several languages joined in a combined post); null when there is none. */
   alt: string | null;
-  /** The platform fetches the file from this public address (media host, or the announcement's URL). */
+  /** The platform fetches the file itself from a public address… */
+  pulled?: boolean;
+  /** …this one (the media host's, or the announcement's URL); missing when no media host is configured. */
   publicUrl?: string;
   /** ip-post converts the file to this type before sending it. */
   convertTo?: string;
+  /** YouTube: the image is set as the video's thumbnail. */
+  role?: 'thumbnail';
+  /** The local file, absolute (internal: for publishing; not part of the JSON plan). */
+  file?: string;
 }
 
 /** A measured length against the platform's limit. */
@@ -49,6 +55,8 @@ export interface PlannedPost {
   localizations?: Record<Language, { title: string; description: string }>;
   defaultLanguage?: Language;
   tags?: string[];
+  /** Facebook: the address whose preview card a text post carries. */
+  link?: string;
   media: PlannedMedia[];
   /** Media of the announcement that this post leaves out, and why. */
   skippedMedia?: { source: string; reason: string }[];

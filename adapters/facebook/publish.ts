@@ -1,0 +1,127 @@
+import type { AxiosInstance } from 'axios';
+import { PublishError } from '../../src/publish/errors.js';
+import type { PublishContext, Publisher } from '../../src/publish/types.js';
+import type { PlannedMedia } from '../../src/plan/types.js';
+import { classifyGraph, fileBlob, formData, graphClient } from '../meta/graph-publish.js';
+
+/**
+ * Publishing on a Facebook Page (facebook.md §3–§6): a text or link post on /feed; one photo on /photos
+ * with its caption and alt text; several photos uploaded unpublished, then attached to one /feed post;
+ * a video by the chunked upload (start, transfer by the offsets the server gives, finish). A post whose
+ * outcome is unknown is looked for among the Page's recent posts before it is sent again.
+ */
+
+const comparable = (text: string | undefined) => (text ?? '').replace(/\s+/g, ' ').trim();
+
+export const publisher: Publisher = {
+  classify: (error) => classifyGraph(error, 'facebook'),
+
+  async publish(context) {
+    const pageId = context.settings.pageId;
+    if (typeof pageId !== 'string' || !pageId) throw new PublishError('input', 'set platforms.facebook.pageId in config (the Page’s id)');
+    const graph = await graphClient(context, 'accessTokenEnv');
+    const { post } = context;
+    const findByMessage = async () => {
+      const { data } = await graph.get(`/${pageId}/feed`, { params: { fields: 'message,created_time', limit: 25 } });
+      return (data.data as { id: string; message?: string }[]).find((item) => comparable(item.message) === comparable(post.text))?.id;
+    };
+    const done = (id: string) => ({ id, url: `https://www.facebook.com/${id}` });
+
+    const images = post.media.filter((media) => media.kind === 'image');
+    const video = post.media.find((media) => media.kind === 'video');
+    if (video) return done(await uploadVideo(context, graph, pageId, video, findByMessage));
+
+    if (images.length === 1) {
+      const image = images[0]!;
+      context.step(`posting the photo ${image.source}`);
+      const id = await context.call(
+        'photo',
+        async () => {
+          const source = image.file ? { source: await fileBlob(context, image) } : { url: image.source };
+          const { data } = await graph.post(`/${pageId}/photos`, formData({ ...source, caption: post.text, alt_text_custom: image.alt ?? undefined, published: true }, { source: image.source.split('/').pop()! }));
+          return (data.post_id ?? data.id) as string;
+        },
+        { changes: true, reconcile: findByMessage },
+      );
+      return done(id);
+    }
+
+    const attached: string[] = [...((context.progress.photos as string[] | undefined) ?? [])];
+    for (const [index, image] of images.entries()) {
+      if (attached[index]) continue;
+      context.step(`uploading photo ${index + 1} of ${images.length}`);
+      // An unpublished photo is invisible until attached, so sending one again cannot show twice.
+      const id = await context.call(`photo:${index}`, async () => {
+        const source = image.file ? { source: await fileBlob(context, image) } : { url: image.source };
+        const { data } = await graph.post(`/${pageId}/photos`, formData({ ...source, alt_text_custom: image.alt ?? undefined, published: false }, { source: image.source.split('/').pop()! }));
+        return data.id as string;
+      });
+      attached[index] = id;
+      context.remember('photos', attached);
+    }
+    context.step('posting');
+    const id = await context.call(
+      'feed',
+      async () =>
+        (
+          await graph.post(`/${pageId}/feed`, {
+            message: post.text,
+            ...(post.link && { link: post.link }),
+            ...(attached.length && { attached_media: attached.map((media_fbid) => ({ media_fbid })) }),
+          })
+        ).data.id as string,
+      { changes: true, reconcile: findByMessage },
+    );
+    return done(id);
+  },
+};
+
+interface VideoSession {
+  videoId: string;
+  sessionId: string;
+  start: number;
+  end: number;
+}
+
+/** The chunked video upload: the server names each next range; progress is kept so a retry continues. */
+async function uploadVideo(context: PublishContext, graph: AxiosInstance, pageId: string, video: PlannedMedia, findByMessage: () => Promise<string | undefined>): Promise<string> {
+  const total = await context.media.size(video);
+  const saved = context.progress.video as VideoSession | undefined;
+  const session: VideoSession = saved ?? (await startVideo(context, graph, pageId, video, total));
+  while (session.start < total) {
+    const start = session.start;
+    const chunk = await context.media.read(video, start, session.end);
+    try {
+      const offsets = await context.call(`video.transfer:${start}`, async (): Promise<{ start: number; end: number }> => {
+        const { data } = await graph.post(`/${pageId}/videos`, formData({ upload_phase: 'transfer', upload_session_id: session.sessionId, start_offset: start, video_file_chunk: new Blob([chunk]) }, { video_file_chunk: 'chunk' }));
+        return { start: Number(data.start_offset), end: Number(data.end_offset) };
+      });
+      Object.assign(session, offsets);
+    } catch (error) {
+      // The server says where it wants to continue from (subcode 1363037 carries the offsets).
+      const said = (error as { response?: { data?: { error?: { error_subcode?: number; error_data?: { start_offset?: number; end_offset?: number } } } } }).response?.data?.error;
+      if (said?.error_subcode !== 1363037 || said.error_data?.start_offset === undefined) throw error;
+      Object.assign(session, { start: Number(said.error_data.start_offset), end: Number(said.error_data.end_offset) });
+    }
+    context.remember('video', session);
+    context.sent(Math.min(session.start, total), total);
+  }
+  context.step('publishing the video');
+  await context.call(
+    'video.finish',
+    async () => {
+      await graph.post(`/${pageId}/videos`, { upload_phase: 'finish', upload_session_id: session.sessionId, description: context.post.text });
+      return true;
+    },
+    { changes: true, reconcile: async () => ((await findByMessage()) ? true : undefined) },
+  );
+  return session.videoId;
+}
+
+async function startVideo(context: PublishContext, graph: AxiosInstance, pageId: string, video: PlannedMedia, total: number): Promise<VideoSession> {
+  context.step(`uploading ${video.source}`);
+  const { data } = await context.call('video.start', () => graph.post(`/${pageId}/videos`, { upload_phase: 'start', file_size: total }));
+  const session = { videoId: String(data.video_id), sessionId: String(data.upload_session_id), start: Number(data.start_offset), end: Number(data.end_offset) };
+  context.remember('video', session);
+  return session;
+}

@@ -1,0 +1,47 @@
+import { loadConfig } from '../config.js';
+import { ExitCode, InputError } from '../errors.js';
+import { colorsFor } from '../output.js';
+import { outcomeOf } from '../publish/engine.js';
+import { summaryTable } from '../publish/report.js';
+import { databasePath } from '../store/location.js';
+import { Store } from '../store/store.js';
+
+/** `ip-post history [RUN]`: what was posted where, run by run; one run's posts with their links or errors. */
+export async function history(runId: string | undefined, options: { json?: boolean; db?: string; config?: string; limit?: string }): Promise<number> {
+  const config = await loadConfig(options.config);
+  const store = await Store.open(databasePath(options.db, config.db));
+  try {
+    const c = colorsFor(process.stdout);
+    if (runId) {
+      const run = store.run(runId);
+      if (!run) throw new InputError({ message: `no run ${runId} in the record`, fix: '`ip-post history` lists the runs' });
+      const posts = store.posts(runId).map(outcomeOf);
+      if (options.json) process.stdout.write(`${JSON.stringify({ ...run, posts }, null, 2)}\n`);
+      else process.stdout.write(`${c.bold(`run ${run.id}`)} · ${run.announcement} · ${run.file} · ${run.created_at}\n\n${summaryTable(posts, c)}\n`);
+      return ExitCode.ok;
+    }
+    const limit = Number(options.limit ?? 20);
+    if (!Number.isInteger(limit) || limit < 1) throw new InputError({ message: `--limit: "${options.limit}" is not a number of runs`, fix: 'give a whole number, e.g. --limit 50' });
+    const runs = store.runs(limit).map((run) => {
+      const posts = store.posts(run.id);
+      const count = (state: string) => posts.filter((post) => post.state === state).length;
+      return { ...run, posts: posts.length, published: count('published') + count('scheduled'), failed: count('failed'), unknown: count('unknown') + count('sending') + count('planned') };
+    });
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    if (runs.length === 0) {
+      process.stdout.write('Nothing has been published yet.\n');
+      return ExitCode.ok;
+    }
+    for (const run of runs) {
+      const state = run.published === run.posts ? c.green(`${run.published}/${run.posts} published`) : c.yellow(`${run.published}/${run.posts} published, ${run.failed} failed, ${run.unknown} unknown`);
+      process.stdout.write(`${run.id}  ${run.created_at.slice(0, 16).replace('T', ' ')}  ${run.announcement}  ${state}\n`);
+    }
+    process.stdout.write(c.dim('\n`ip-post history RUN` shows a run’s posts; `ip-post retry RUN` tries again what did not go out.\n'));
+    return ExitCode.ok;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,112 @@
+import { createInterface } from 'node:readline/promises';
+import type { PlatformName } from '../../adapters/names.js';
+import type { Config } from '../config.js';
+import { ExitCode, InputError } from '../errors.js';
+import { colorsFor } from '../output.js';
+import type { Plan } from '../plan/types.js';
+import { renderPreview } from '../preview.js';
+import { publishPlan, resumeRun, type Reporter, type RunResult } from '../publish/engine.js';
+import { barReporter, lineReporter, silentReporter, summaryTable } from '../publish/report.js';
+import { loadEnvFiles } from '../secrets.js';
+import { databasePath } from '../store/location.js';
+import { Store } from '../store/store.js';
+import { loadConfig, pointAtSandbox } from '../config.js';
+import { preparePlan, type AnnounceOptions } from './announce.js';
+
+export interface PublishOptions extends AnnounceOptions {
+  yes?: boolean;
+  db?: string;
+}
+
+/** `ip-post announce FILE`: the preview, a confirmation (or --yes), then every post to its platform. */
+export async function publish(file: string | undefined, options: PublishOptions): Promise<number> {
+  const { plan, config } = await preparePlan(file, options);
+  loadEnvFiles(config);
+  const c = colorsFor(process.stderr);
+  if (!plan.publishable) {
+    process.stdout.write(renderPreview(plan, colorsFor(process.stdout)));
+    process.stderr.write(c.red('Nothing was published: the plan has errors (see above). Fix them, or leave those platforms out with --only.\n'));
+    return ExitCode.planHasErrors;
+  }
+  checkReady(plan, config);
+  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  if (!options.yes) {
+    if (!interactive) throw new InputError({ message: 'publishing needs a confirmation, and there is no terminal to ask', fix: 'add --yes to publish without asking (cron, scripts), or preview with --dry-run' });
+    process.stdout.write(renderPreview(plan, colorsFor(process.stdout)));
+    if (!(await confirm(`Publish ${plan.posts.length} post${plan.posts.length === 1 ? '' : 's'} now? [y/N] `))) {
+      process.stderr.write('Nothing was published.\n');
+      return ExitCode.ok;
+    }
+  }
+  const store = await Store.open(databasePath(options.db, config.db));
+  try {
+    const result = await publishPlan(plan, { store, config, reporter: await reporterFor(options) });
+    return finish(result, options);
+  } finally {
+    store.close();
+  }
+}
+
+/** `ip-post retry RUN`: what a run has not published, after checking the platform; never what is out. */
+export async function retry(runId: string, options: { json?: boolean; db?: string; config?: string; sandbox?: AnnounceOptions['sandbox'] }): Promise<number> {
+  const loaded = await loadConfig(options.config);
+  const config = options.sandbox ? pointAtSandbox(loaded, options.sandbox) : loaded;
+  if (options.sandbox) Object.assign(process.env, options.sandbox.credentials);
+  loadEnvFiles(config);
+  const store = await Store.open(databasePath(options.db, config.db));
+  try {
+    if (!store.run(runId)) throw new InputError({ message: `no run ${runId} in the record`, fix: '`ip-post history` lists the runs' });
+    const waiting = store.posts(runId).filter((post) => post.state !== 'published' && post.state !== 'scheduled');
+    if (waiting.length === 0) {
+      process.stderr.write(`Every post of run ${runId} is already published; nothing to do.\n`);
+    } else {
+      checkReady({ posts: waiting.map((post) => post.plan) } as Plan, config);
+    }
+    const result = await resumeRun(runId, { store, config, reporter: waiting.length ? await reporterFor(options) : silentReporter });
+    return finish(result, options);
+  } finally {
+    store.close();
+  }
+}
+
+function finish(result: RunResult, options: { json?: boolean }): number {
+  if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    const c = colorsFor(process.stdout);
+    process.stdout.write(`\n${summaryTable(result.posts, c)}\n\nrun ${result.run}${result.posts.some((post) => post.status !== 'published' && post.status !== 'scheduled') ? ` · \`ip-post retry ${result.run}\` tries again what did not go out` : ''}\n`);
+  }
+  return result.posts.every((post) => post.status === 'published' || post.status === 'scheduled') ? ExitCode.ok : ExitCode.planHasErrors;
+}
+
+async function reporterFor(options: { json?: boolean }): Promise<Reporter> {
+  if (options.json) return silentReporter;
+  if (process.stderr.isTTY) return barReporter(process.stderr, colorsFor(process.stderr));
+  return lineReporter((line) => process.stderr.write(`${line}\n`), colorsFor(process.stderr));
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(question)).trim());
+  } finally {
+    prompt.close();
+  }
+}
+
+/** Before anything is sent: every secret the plan's platforms need is set, and a media host where one is needed. */
+function checkReady(plan: Pick<Plan, 'posts'>, config: Config): void {
+  const missing = new Set<string>();
+  for (const platform of new Set(plan.posts.map((post) => post.platform as PlatformName))) {
+    for (const [setting, name] of Object.entries(config.platforms[platform])) {
+      if (setting.endsWith('Env') && typeof name === 'string' && !process.env[name]) missing.add(`${name} (${platform})`);
+    }
+  }
+  const pulls = plan.posts.some((post) => post.media.some((media) => media.pulled && media.file));
+  if (pulls && !config.mediaHost) {
+    throw new InputError({ message: 'some platforms fetch media from a public address (Instagram images, TikTok photos), and no media host is configured', fix: 'set mediaHost.publicUrl and uploadUrl in config (or try with --sandbox)' });
+  }
+  if (config.mediaHost?.tokenEnv && !process.env[config.mediaHost.tokenEnv] && pulls) missing.add(`${config.mediaHost.tokenEnv} (media host)`);
+  if (missing.size) {
+    throw new InputError({ message: `secrets are not set: ${[...missing].join(', ')}`, fix: 'set them in the environment or a .env file (`ip-post config` shows what is set), or try with --sandbox' });
+  }
+}
