@@ -163,11 +163,21 @@ function explainInlineSecret(problem: Problem): Problem {
 
 /**
  * The config with every platform and the media host pointed at a sandbox (`--sandbox`): its addresses,
- * accounts and ids win; the officer's own wording settings (languages, templates, thread) stay.
+ * accounts and ids win; the officer's own choices (languages, thread, privacy level) stay, and the
+ * sandbox fills in only what the officer left unset.
  */
 export function pointAtSandbox(config: Config, sandbox: { url: string; config: Record<string, unknown> }): Config {
   const given = sandbox.config as { mediaHost?: Config['mediaHost']; platforms?: Record<string, Record<string, unknown>> };
-  const platforms = Object.fromEntries(platformNames.map((name) => [name, { ...config.platforms[name], ...given.platforms?.[name] }])) as Config['platforms'];
+  const where = ['baseUrl', 'uploadBaseUrl', 'tokenUrl', 'account', 'pageId', 'userId'];
+  const platforms = Object.fromEntries(
+    platformNames.map((name) => {
+      const mine = config.platforms[name];
+      const theirs = given.platforms?.[name] ?? {};
+      const addresses = Object.fromEntries(Object.entries(theirs).filter(([key]) => where.includes(key)));
+      const fillIns = Object.fromEntries(Object.entries(theirs).filter(([key]) => !where.includes(key) && mine[key] === undefined));
+      return [name, { ...mine, ...fillIns, ...addresses }];
+    }),
+  ) as Config['platforms'];
   // The sandbox finishes its asynchronous work within a few polls: no need to wait seconds between them.
   const network = { ...config.network, pollMs: Math.min(config.network.pollMs, 100) };
   return { ...config, sandbox: sandbox.url, mediaHost: given.mediaHost ?? config.mediaHost, network, platforms };

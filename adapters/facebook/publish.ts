@@ -5,8 +5,9 @@ import type { PlannedMedia } from '../../src/plan/types.js';
 import { classifyGraph, fileBlob, formData, graphClient } from '../meta/graph-publish.js';
 
 /**
- * Publishing on a Facebook Page (facebook.md §3–§6): a text or link post on /feed; one photo on /photos
- * with its caption and alt text; several photos uploaded unpublished, then attached to one /feed post;
+ * Publishing on a Facebook Page (facebook.md §3–§6): a text or link post on /feed; photos uploaded
+ * unpublished with their alt text, then attached to one /feed post with the text (one photo or several
+ * alike; the text travels as JSON, so its line breaks arrive as written, not as a form's CRLF);
  * a video by the chunked upload (start, transfer by the offsets the server gives, finish). A post whose
  * outcome is unknown is looked for among the Page's recent posts before it is sent again.
  */
@@ -30,21 +31,6 @@ export const publisher: Publisher = {
     const images = post.media.filter((media) => media.kind === 'image');
     const video = post.media.find((media) => media.kind === 'video');
     if (video) return done(await uploadVideo(context, graph, pageId, video, findByMessage));
-
-    if (images.length === 1) {
-      const image = images[0]!;
-      context.step(`posting the photo ${image.source}`);
-      const id = await context.call(
-        'photo',
-        async () => {
-          const source = image.file ? { source: await fileBlob(context, image) } : { url: image.source };
-          const { data } = await graph.post(`/${pageId}/photos`, formData({ ...source, caption: post.text, alt_text_custom: image.alt ?? undefined, published: true }, { source: image.source.split('/').pop()! }));
-          return (data.post_id ?? data.id) as string;
-        },
-        { changes: true, reconcile: findByMessage },
-      );
-      return done(id);
-    }
 
     const attached: string[] = [...((context.progress.photos as string[] | undefined) ?? [])];
     for (const [index, image] of images.entries()) {

@@ -207,7 +207,7 @@ export const createFacebookEmulator: EmulatorFactory = (context: EmulatorContext
           checkDuplicate(message);
           const id = `${pageId}_${context.newId()}`;
           for (const photo of attachedPhotos) photo.attachedTo = id;
-          record(attachedPhotos.length ? 'multi-photo post' : link ? 'link post' : 'text post', id, {
+          record(attachedPhotos.length > 1 ? 'multi-photo post' : attachedPhotos.length ? 'photo post' : link ? 'link post' : 'text post', id, {
             text: message,
             link,
             media: attachedPhotos.map((photo) => photo.media),
