@@ -150,14 +150,18 @@ async function upload(context: PublishContext, authorization: () => Promise<stri
       context.sent(total, total);
       return String(answer.body?.id);
     }
-    if (answer.status >= 500 && ++interruptions <= 5) {
+    const failure = classifyGoogle(answer.status, answer.body as GoogleErrorBody, Object.fromEntries(answer.headers));
+    if ((failure.kind === 'retry' || failure.kind === 'rate-limit') && ++interruptions <= 5) {
+      const wait = failure.retryAfterMs ?? 1000 * interruptions;
+      context.step(`${failure.message}: continuing in ${Math.ceil(wait / 1000)} s`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
       const held = await status();
       if (held === 'gone') throw new PublishError('retry', 'the YouTube upload session expired: `ip-post retry` starts a new one');
       if (held.video) return held.video;
       offset = held.next;
       continue;
     }
-    fail(answer.status, answer.body, answer.headers);
+    throw failure;
   }
   const held = await status();
   if (held !== 'gone' && held.video) return held.video;
