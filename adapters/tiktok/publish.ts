@@ -117,19 +117,15 @@ async function uploadVideo(context: PublishContext, api: AxiosInstance, video: P
   for (let index = upload.chunksDone; index < upload.count; index++) {
     const first = index * upload.chunk;
     const last = index === upload.count - 1 ? upload.size - 1 : first + upload.chunk - 1;
-    try {
-      await context.call(`video.chunk:${index}`, async () =>
-        axios.put(upload.url, Readable.from(limit(await context.media.stream(video, first), last - first + 1)), {
-          headers: { 'content-type': video.type, 'content-length': String(last - first + 1), 'content-range': `bytes ${first}-${last}/${upload.size}` },
-          timeout: context.timeoutMs,
-          maxBodyLength: Number.POSITIVE_INFINITY,
-          validateStatus: (status) => status === 201 || status === 206,
-        }),
-      );
-    } catch (error) {
-      // 416 after a chunk whose answer was lost: TikTok already has it; go on with the next.
-      if ((error as { response?: { status?: number } }).response?.status !== 416) throw error;
-    }
+    // 416 for a chunk sent before a crash or a lost answer: TikTok already has it; go on with the next.
+    await context.call(`video.chunk:${index}`, async () =>
+      axios.put(upload.url, Readable.from(limit(await context.media.stream(video, first), last - first + 1)), {
+        headers: { 'content-type': video.type, 'content-length': String(last - first + 1), 'content-range': `bytes ${first}-${last}/${upload.size}` },
+        timeout: context.timeoutMs,
+        maxBodyLength: Number.POSITIVE_INFINITY,
+        validateStatus: (status) => status === 201 || status === 206 || status === 416,
+      }),
+    );
     upload.chunksDone = index + 1;
     context.remember('upload', upload);
     context.sent(last + 1, upload.size);
@@ -174,18 +170,19 @@ async function pullPhotos(context: PublishContext, api: AxiosInstance, privacy: 
     urls.push(await context.media.publicUrl(photo));
   }
   context.step('asking TikTok to fetch the photos');
-  const { data } = await context.call(
+  const publishId = await context.call(
     'photo.init',
-    () =>
-      api.post('/v2/post/publish/content/init/', {
-        media_type: 'PHOTO',
-        post_mode: 'DIRECT_POST',
-        post_info: { title: context.post.title ?? '', description: context.post.text, privacy_level: privacy, disable_comment: Boolean(context.settings.disableComment) || creator.comment_disabled, auto_add_music: true },
-        source_info: { source: 'PULL_FROM_URL', photo_images: urls, photo_cover_index: 0 },
-      }),
+    async () =>
+      (
+        await api.post('/v2/post/publish/content/init/', {
+          media_type: 'PHOTO',
+          post_mode: 'DIRECT_POST',
+          post_info: { title: context.post.title ?? '', description: context.post.text, privacy_level: privacy, disable_comment: Boolean(context.settings.disableComment) || creator.comment_disabled, auto_add_music: true },
+          source_info: { source: 'PULL_FROM_URL', photo_images: urls, photo_cover_index: 0 },
+        })
+      ).data.data.publish_id as string,
     { changes: true },
   );
-  const publishId = data.data.publish_id as string;
   context.remember('publishId', publishId);
   context.remember('uploaded', true);
   return publishId;

@@ -93,6 +93,13 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
     store.setProgress(row.id, key, value);
   };
   const pendingKey = (name: string) => `pending:${name}`;
+  const doneKey = (name: string) => `done:${name}`;
+
+  /** A change that went through: its result is kept (it must be JSON), then it is no longer pending. */
+  const settle = (name: string, result: unknown) => {
+    remember(doneKey(name), result ?? true);
+    remember(pendingKey(name), null);
+  };
 
   const context: PublishContext = {
     post: row.plan,
@@ -128,10 +135,12 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
       };
 
       if (callOptions.changes) {
+        // It went through before (and the process died before the post's state said so): never again.
+        if (progress[doneKey(name)] !== undefined && progress[doneKey(name)] !== null) return progress[doneKey(name)] as T;
         if (progress[pendingKey(name)]) {
           const found = await reconcile();
           if (found !== undefined) {
-            remember(pendingKey(name), null);
+            settle(name, found);
             return found;
           }
         }
@@ -142,7 +151,7 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
         try {
           const result = await request();
           store.journal(row.id, name, 'after');
-          if (callOptions.changes) remember(pendingKey(name), null);
+          if (callOptions.changes) settle(name, result);
           return result;
         } catch (error) {
           const failure = error instanceof PublishError ? error : publisher.classify(error);
@@ -152,7 +161,7 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
             if (!callOptions.reconcile && failure.kind !== 'retry') throw failure;
             const found = await reconcile();
             if (found !== undefined) {
-              remember(pendingKey(name), null);
+              settle(name, found);
               return found;
             }
             if (failure.kind === 'duplicate') throw failure;

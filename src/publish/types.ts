@@ -14,6 +14,7 @@ export interface CallOptions<T> {
   /**
    * The call changes the platform (creates a post). It is never repeated blindly: when its outcome is
    * unknown, `reconcile` looks for what it would have made, and only if nothing is found is it sent again.
+   * Its result is recorded (so it must be plain JSON: an id) and returned again if the post is resumed.
    */
   changes?: boolean;
   reconcile?: () => Promise<T | undefined>;

@@ -1,12 +1,15 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { RunResult } from '../../src/publish/engine.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { runCli, tempDir, writeFiles, type CliResult } from '../helpers.js';
+import { projectRoot, runCli, tempDir, writeFiles, type CliResult } from '../helpers.js';
 
 export interface Publishing {
   /** Runs the CLI against the sandbox, with a record of its own. */
   cli(args: string[], options?: { env?: Record<string, string | undefined> }): Promise<CliResult>;
+  /** Starts the CLI without waiting, for a test that kills it. */
+  start(args: string[]): { child: ChildProcess; exited: Promise<number | null> };
   publish(file: string, extra?: string[]): Promise<{ result: RunResult; code: number | null; stderr: string }>;
   plan(file: string, extra?: string[]): Promise<Plan>;
   db: string;
@@ -28,6 +31,13 @@ export async function publishing(sandbox: Sandbox, config: Record<string, unknow
     db,
     config: configFile,
     cli,
+    start(args) {
+      const child = spawn(process.execPath, [join(projectRoot, 'bin', 'ip-post.cjs'), ...args, '--sandbox', sandbox.url, '--config', configFile], {
+        env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_CACHE_HOME: join(dir, 'xdg-cache'), IP_POST_CODE_CACHE: '0', IP_POST_DB: db },
+        stdio: 'ignore',
+      });
+      return { child, exited: new Promise((resolve) => child.on('close', resolve)) };
+    },
     async publish(file, extra = []) {
       const run = await cli(['announce', file, '--yes', '--json', ...extra]);
       let result: RunResult;
