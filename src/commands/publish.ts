@@ -105,7 +105,11 @@ function checkReady(plan: Pick<Plan, 'posts'>, config: Config): void {
   if (pulls && !config.mediaHost) {
     throw new InputError({ message: 'some platforms fetch media from a public address (Instagram images, TikTok photos), and no media host is configured', fix: 'set mediaHost.publicUrl and uploadUrl in config (or try with --sandbox)' });
   }
-  if (config.mediaHost?.tokenEnv && !process.env[config.mediaHost.tokenEnv] && pulls) missing.add(`${config.mediaHost.tokenEnv} (media host)`);
+  if (pulls) {
+    for (const name of [config.mediaHost?.tokenEnv, config.mediaHost?.usernameEnv, config.mediaHost?.passwordEnv]) {
+      if (name && !process.env[name]) missing.add(`${name} (media host)`);
+    }
+  }
   if (missing.size) {
     throw new InputError({ message: `secrets are not set: ${[...missing].join(', ')}`, fix: 'set them in the environment or a .env file (`ip-post config` shows what is set), or try with --sandbox' });
   }

@@ -100,14 +100,24 @@ export function mediaAccess(options: {
       if (!token) throw new PublishError('auth', `the media host needs a token: set ${host.tokenEnv}`);
       headers.authorization = `Bearer ${token}`;
     }
-    const body = Readable.toWeb(await access.stream(media) as Readable) as ReadableStream;
-    let response: Response;
-    try {
-      response = await fetch(target, { method: 'PUT', headers, body, duplex: 'half', signal: AbortSignal.timeout(options.timeoutMs) } as RequestInit);
-    } catch (error) {
-      throw new PublishError('retry', `could not reach the media host at ${new URL(target).origin} (${(error as Error).message})`);
+    const send = async (method: string, url: string, withBody: boolean): Promise<Response> => {
+      try {
+        const body = withBody ? (Readable.toWeb((await access.stream(media)) as Readable) as ReadableStream) : undefined;
+        const response = await fetch(url, { method, headers: withBody ? headers : { authorization: headers.authorization ?? '' }, body, duplex: 'half', signal: AbortSignal.timeout(options.timeoutMs) } as RequestInit);
+        await response.arrayBuffer().catch(() => undefined);
+        return response;
+      } catch (error) {
+        throw new PublishError('retry', `could not reach the media host at ${new URL(url).origin} (${(error as Error).message})`);
+      }
+    };
+    let response = await send('PUT', target, true);
+    if (response.status === 409) {
+      // A WebDAV server wants the folders first (MKCOL); one that has them answers 405, which is fine.
+      const base = (host.uploadUrl ?? host.publicUrl).replace(/\/+$/, '');
+      const folders = path.split('/').slice(0, -1);
+      for (let depth = 1; depth <= folders.length; depth++) await send('MKCOL', `${base}/${folders.slice(0, depth).join('/')}/`, false);
+      response = await send('PUT', target, true);
     }
-    await response.arrayBuffer().catch(() => undefined);
     if (response.status === 401 || response.status === 403) throw new PublishError('auth', `the media host refused the upload (${response.status}): check its credentials`);
     if (response.status >= 500) throw new PublishError('retry', `the media host answered ${response.status}`, String(response.status));
     if (response.status >= 400) throw new PublishError('fatal', `the media host refused ${path} (${response.status} ${response.statusText})`, String(response.status));
