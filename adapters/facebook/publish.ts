@@ -74,12 +74,14 @@ async function uploadVideo(context: PublishContext, graph: AxiosInstance, pageId
   const total = await context.media.size(video);
   const saved = context.progress.video as VideoSession | undefined;
   const session: VideoSession = saved ?? (await startVideo(context, graph, pageId, video, total));
+  // A slice of a file-backed Blob: each chunk is read from disk as it is sent, never held in memory.
+  const whole = await fileBlob(context, video);
   while (session.start < total) {
     const start = session.start;
-    const chunk = await context.media.read(video, start, session.end);
+    const chunk = whole.slice(start, session.end);
     try {
       const offsets = await context.call(`video.transfer:${start}`, async (): Promise<{ start: number; end: number }> => {
-        const { data } = await graph.post(`/${pageId}/videos`, formData({ upload_phase: 'transfer', upload_session_id: session.sessionId, start_offset: start, video_file_chunk: new Blob([chunk]) }, { video_file_chunk: 'chunk' }));
+        const { data } = await graph.post(`/${pageId}/videos`, formData({ upload_phase: 'transfer', upload_session_id: session.sessionId, start_offset: start, video_file_chunk: chunk }, { video_file_chunk: 'chunk' }));
         return { start: Number(data.start_offset), end: Number(data.end_offset) };
       });
       Object.assign(session, offsets);

@@ -112,14 +112,13 @@ async function uploadVideo(context: PublishContext, api: AxiosInstance, video: P
   const saved = context.progress.upload as Upload | undefined;
   const upload = saved && Date.now() - saved.startedAt < 50 * 60 * 1000 ? saved : await initVideo(context, api, video, privacy, creator);
   const { default: axios } = await import('axios');
-  const { Readable } = await import('node:stream');
   context.step(`uploading ${video.source}`);
   for (let index = upload.chunksDone; index < upload.count; index++) {
     const first = index * upload.chunk;
     const last = index === upload.count - 1 ? upload.size - 1 : first + upload.chunk - 1;
     // 416 for a chunk sent before a crash or a lost answer: TikTok already has it; go on with the next.
     await context.call(`video.chunk:${index}`, async () =>
-      axios.put(upload.url, Readable.from(limit(await context.media.stream(video, first), last - first + 1)), {
+      axios.put(upload.url, await context.media.stream(video, first, last + 1), {
         headers: { 'content-type': video.type, 'content-length': String(last - first + 1), 'content-range': `bytes ${first}-${last}/${upload.size}` },
         timeout: context.timeoutMs,
         maxBodyLength: Number.POSITIVE_INFINITY,
@@ -207,16 +206,5 @@ async function follow(context: PublishContext, api: AxiosInstance, publishId: st
     if (polls >= 200) throw new PublishError('unknown-outcome', 'TikTok is still processing the post: look in the TikTok app, then `ip-post retry`');
     context.step(status.status === 'PROCESSING_DOWNLOAD' ? 'TikTok is fetching the media' : 'TikTok is processing the video');
     await context.pause(5000);
-  }
-}
-
-/** The first `bytes` of a stream. */
-async function* limit(stream: NodeJS.ReadableStream, bytes: number): AsyncGenerator<Buffer> {
-  let left = bytes;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (left <= 0) break;
-    const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
-    left -= part.length;
-    yield part;
   }
 }

@@ -77,19 +77,33 @@ async function upload(context: PublishContext, authorization: () => Promise<stri
   let session = context.progress.session as string | undefined;
   let offset = 0;
 
-  const request = async (url: string, init: RequestInit & { duplex?: 'half' }) => {
-    const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(context.timeoutMs), headers: { ...(init.headers as Record<string, string>), authorization: await authorization() } } as RequestInit);
-    const text = await response.text();
+  const { default: axios } = await import('axios');
+  // axios streams a file body through Node's http with a fraction of fetch's memory; 308 is an answer
+  // here (Resume Incomplete), not a redirect to follow.
+  const request = async (url: string, init: { method: string; headers: Record<string, string>; body?: unknown }) => {
+    const response = await axios.request({
+      url,
+      method: init.method,
+      data: init.body,
+      headers: { ...init.headers, authorization: await authorization() },
+      maxRedirects: 0,
+      validateStatus: () => true,
+      timeout: context.timeoutMs,
+      maxBodyLength: Number.POSITIVE_INFINITY,
+      responseType: 'text',
+      transformResponse: [(text: string) => text],
+    });
     let body: unknown;
     try {
-      body = text ? JSON.parse(text) : undefined;
+      body = response.data ? JSON.parse(response.data as string) : undefined;
     } catch {
       body = undefined;
     }
-    return { status: response.status, headers: response.headers, body: body as Record<string, unknown> | undefined };
+    const headers = { get: (name: string) => (response.headers[name.toLowerCase()] as string | undefined) ?? null, entries: () => Object.entries(response.headers as Record<string, unknown>) };
+    return { status: response.status, headers, body: body as Record<string, unknown> | undefined };
   };
-  const fail = (status: number, body: unknown, headers: Headers): never => {
-    throw classifyGoogle(status, body as GoogleErrorBody, Object.fromEntries(headers));
+  const fail = (status: number, body: unknown, headers: { entries(): Iterable<[string, unknown]> }): never => {
+    throw classifyGoogle(status, body as GoogleErrorBody, Object.fromEntries(headers.entries()));
   };
   /** What the session holds: the finished video, or where to continue. */
   const status = async (): Promise<{ video?: string; next: number } | 'gone'> => {
@@ -130,7 +144,7 @@ async function upload(context: PublishContext, authorization: () => Promise<stri
       answer = await request(session, {
         method: 'PUT',
         headers: { 'content-range': `bytes ${offset}-${end - 1}/${total}`, 'content-length': String(end - offset), 'content-type': video.type },
-        body: new Uint8Array(await context.media.read(video, offset, end)),
+        body: await context.media.stream(video, offset, end),
       });
     } catch (error) {
       if (!isNetworkError(error) || ++interruptions > 5) throw error;
@@ -150,7 +164,7 @@ async function upload(context: PublishContext, authorization: () => Promise<stri
       context.sent(total, total);
       return String(answer.body?.id);
     }
-    const failure = classifyGoogle(answer.status, answer.body as GoogleErrorBody, Object.fromEntries(answer.headers));
+    const failure = classifyGoogle(answer.status, answer.body as GoogleErrorBody, Object.fromEntries(answer.headers.entries()));
     if ((failure.kind === 'retry' || failure.kind === 'rate-limit') && ++interruptions <= 5) {
       const wait = failure.retryAfterMs ?? 1000 * interruptions;
       context.step(`${failure.message}: continuing in ${Math.ceil(wait / 1000)} s`);

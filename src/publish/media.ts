@@ -42,7 +42,7 @@ export function mediaAccess(options: {
       }
     },
 
-    async stream(media, start = 0) {
+    async stream(media, start = 0, end?: number) {
       const total = await access.size(media);
       let sent = start;
       const counter = new Transform({
@@ -52,7 +52,9 @@ export function mediaAccess(options: {
           done(null, chunk);
         },
       });
-      const source = media.convertTo ? Readable.from([(await access.bytes(media)).subarray(start)]) : createReadStream(fileOf(media), { start, highWaterMark: 1024 * 1024 });
+      const source = media.convertTo
+        ? Readable.from([(await access.bytes(media)).subarray(start, end)])
+        : createReadStream(fileOf(media), { start, ...(end !== undefined && { end: end - 1 }), highWaterMark: 64 * 1024 });
       source.on('error', (error: Error) => counter.destroy(error));
       return source.pipe(counter);
     },

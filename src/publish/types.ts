@@ -26,8 +26,8 @@ export interface MediaAccess {
   size(media: PlannedMedia): Promise<number>;
   /** The bytes from `start` (inclusive) to `end` (exclusive), read from disk, never the whole file. */
   read(media: PlannedMedia, start: number, end: number): Promise<Buffer>;
-  /** A stream of the bytes from `start`, counting what has been read into the post's progress. */
-  stream(media: PlannedMedia, start?: number): Promise<NodeJS.ReadableStream>;
+  /** A stream of the bytes from `start` (to `end`, exclusive), counting what has been read into the post's progress. */
+  stream(media: PlannedMedia, start?: number, end?: number): Promise<NodeJS.ReadableStream>;
   /** The file as the platform takes it: converted to JPEG when the plan says so. */
   bytes(media: PlannedMedia): Promise<Buffer>;
   /** A public address the platform can fetch the file from, uploading it to the media host if needed. */
