@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { PlatformName } from '../../adapters/names.js';
 import type { Config } from '../config.js';
-import { ExitCode, InputError } from '../errors.js';
+import { ExitCode, InputError, type Problem } from '../errors.js';
 import { colorsFor } from '../output.js';
 import type { Plan } from '../plan/types.js';
 import { renderPreview } from '../preview.js';
@@ -95,6 +95,7 @@ async function confirm(question: string): Promise<boolean> {
 
 /** Before anything is sent: every secret the plan's platforms need is set, and a media host where one is needed. */
 function checkReady(plan: Pick<Plan, 'posts'>, config: Config): void {
+  const problems: Problem[] = [];
   const missing = new Set<string>();
   for (const platform of new Set(plan.posts.map((post) => post.platform as PlatformName))) {
     for (const [setting, name] of Object.entries(config.platforms[platform])) {
@@ -102,15 +103,13 @@ function checkReady(plan: Pick<Plan, 'posts'>, config: Config): void {
     }
   }
   const pulls = plan.posts.some((post) => post.media.some((media) => media.pulled && media.file));
-  if (pulls && !config.mediaHost) {
-    throw new InputError({ message: 'some platforms fetch media from a public address (Instagram images, TikTok photos), and no media host is configured', fix: 'set mediaHost.publicUrl and uploadUrl in config (or try with --sandbox)' });
-  }
+  const noHost = pulls && !config.mediaHost;
   if (pulls) {
     for (const name of [config.mediaHost?.tokenEnv, config.mediaHost?.usernameEnv, config.mediaHost?.passwordEnv]) {
       if (name && !process.env[name]) missing.add(`${name} (media host)`);
     }
   }
-  if (missing.size) {
-    throw new InputError({ message: `secrets are not set: ${[...missing].join(', ')}`, fix: 'set them in the environment or a .env file (`ip-post config` shows what is set), or try with --sandbox' });
-  }
+  if (missing.size) problems.push({ message: `secrets are not set: ${[...missing].join(', ')}`, fix: 'set them in the environment or a .env file (`ip-post config` shows what is set), or try with --sandbox' });
+  if (noHost) problems.push({ message: 'some platforms fetch media from a public address (Instagram images, TikTok photos), and no media host is configured', fix: 'set mediaHost.publicUrl and uploadUrl in config (or try with --sandbox)' });
+  if (problems.length) throw new InputError(problems);
 }
