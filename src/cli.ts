@@ -32,6 +32,24 @@ Exit codes:
 Configuration: --config FILE, else $IP_POST_CONFIG, else config.json in your config folder
 (see config.example.json). Colours only on a terminal; NO_COLOR turns them off.`;
 
+type Attached = Awaited<ReturnType<typeof SandboxCommand.attachSandbox>>;
+
+/**
+ * Runs a command from its bundle, first attaching the sandbox its --sandbox asks for (stopped afterwards
+ * if it was started for this command), and keeps the bundle's code cache for the next run.
+ */
+async function run<Exports>(name: string, sandboxOption: string | true | undefined, action: (exports: Exports, sandbox: Attached | undefined) => Promise<number>): Promise<number> {
+  const sandbox = sandboxOption ? await loadCommand<typeof SandboxCommand>('sandbox').exports.attachSandbox(sandboxOption) : undefined;
+  try {
+    const command = loadCommand<Exports>(name);
+    const code = await action(command.exports, sandbox);
+    command.saveCache();
+    return code;
+  } finally {
+    await sandbox?.close();
+  }
+}
+
 function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('ip-post')
     .description('One event announcement → posts for Facebook, Instagram, X, YouTube and TikTok in every audience language.')
@@ -55,20 +73,11 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .addHelpText('after', `\nExamples:\n  $ ip-post announce examples/seminar.yml --dry-run --only x --lang lv\n  $ ip-post announce examples/seminar.yml --dry-run --sandbox`)
     .exitOverride()
     .action(async (file: string | undefined, options) => {
-      const sandbox = options.sandbox ? await loadCommand<typeof SandboxCommand>('sandbox').exports.attachSandbox(options.sandbox) : undefined;
-      try {
-        if (options.dryRun) {
-          const command = loadCommand<typeof AnnounceCommand>('announce');
-          setExitCode(await command.exports.announce(file, { ...options, sandbox }));
-          command.saveCache();
-        } else {
-          const command = loadCommand<typeof PublishCommand>('publish');
-          setExitCode(await command.exports.publish(file, { ...options, sandbox }));
-          command.saveCache();
-        }
-      } finally {
-        await sandbox?.close();
-      }
+      setExitCode(
+        options.dryRun
+          ? await run<typeof AnnounceCommand>('announce', options.sandbox, (command, sandbox) => command.announce(file, { ...options, sandbox }))
+          : await run<typeof PublishCommand>('publish', options.sandbox, (command, sandbox) => command.publish(file, { ...options, sandbox })),
+      );
     });
 
   program
@@ -80,15 +89,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
     .option('--sandbox [url]', 'point every platform at a sandbox (see announce --help)')
     .exitOverride()
-    .action(async (run: string, options) => {
-      const sandbox = options.sandbox ? await loadCommand<typeof SandboxCommand>('sandbox').exports.attachSandbox(options.sandbox) : undefined;
-      try {
-        const command = loadCommand<typeof PublishCommand>('publish');
-        setExitCode(await command.exports.retry(run, { ...options, sandbox }));
-        command.saveCache();
-      } finally {
-        await sandbox?.close();
-      }
+    .action(async (runId: string, options) => {
+      setExitCode(await run<typeof PublishCommand>('publish', options.sandbox, (command, sandbox) => command.retry(runId, { ...options, sandbox })));
     });
 
   program
@@ -100,10 +102,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--db <file>', 'the record (SQLite)')
     .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
     .exitOverride()
-    .action(async (run: string | undefined, options) => {
-      const command = loadCommand<typeof HistoryCommand>('history');
-      setExitCode(await command.exports.history(run, options));
-      command.saveCache();
+    .action(async (runId: string | undefined, options) => {
+      setExitCode(await run<typeof HistoryCommand>('history', undefined, (command) => command.history(runId, options)));
     });
   program
     .command('config')
@@ -113,14 +113,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--sandbox [url]', 'as every platform would be pointed at a sandbox (see announce --help)')
     .exitOverride()
     .action(async (options) => {
-      const sandbox = options.sandbox ? await loadCommand<typeof SandboxCommand>('sandbox').exports.attachSandbox(options.sandbox) : undefined;
-      try {
-        const command = loadCommand<typeof ConfigCommand>('config');
-        setExitCode(await command.exports.showConfig({ ...options, sandbox }));
-        command.saveCache();
-      } finally {
-        await sandbox?.close();
-      }
+      setExitCode(await run<typeof ConfigCommand>('config', options.sandbox, (command, sandbox) => command.showConfig({ ...options, sandbox })));
     });
   program
     .command('sandbox')
@@ -132,8 +125,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .addHelpText('after', `\nExample:\n  $ ip-post sandbox --port 4010\n  then, in another terminal: ip-post announce examples/seminar.yml --dry-run --sandbox`)
     .exitOverride()
     .action(async (options) => {
-      const command = loadCommand<typeof SandboxCommand>('sandbox');
-      setExitCode(await command.exports.runSandbox(options));
+      setExitCode(await run<typeof SandboxCommand>('sandbox', undefined, (command) => command.runSandbox(options)));
     });
   return program;
 }
