@@ -1,0 +1,27 @@
+import { InputError } from './errors.js';
+
+/**
+ * "Now" for every command. Normally the real time; with IP_POST_NOW (an ISO 8601 instant with Z or an
+ * offset) the clock starts at that instant when the process starts and runs on from there, so schedules
+ * can be tested without waiting.
+ */
+const processStart = performance.now();
+
+export function nowMs(env: NodeJS.ProcessEnv = process.env): number {
+  const start = parseNowVariable(env.IP_POST_NOW);
+  return start === null ? Date.now() : start + Math.round(performance.now() - processStart);
+}
+
+export function now(env?: NodeJS.ProcessEnv): Date {
+  return new Date(nowMs(env));
+}
+
+/** The instant IP_POST_NOW names, or null when it is unset. */
+export function parseNowVariable(value: string | undefined): number | null {
+  if (value === undefined || value === '') return null;
+  const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(instant)) {
+    throw new InputError({ path: 'IP_POST_NOW', message: `"${value}" is not an instant`, fix: 'write an ISO 8601 time with Z or an offset, e.g. IP_POST_NOW=2027-06-01T09:00:00+03:00, or unset it' });
+  }
+  return instant;
+}
