@@ -9,7 +9,8 @@ import { facebookRules } from './index.js';
 /**
  * A Facebook Page through the Graph API as ../shared/platforms/facebook.md describes it: feed posts
  * (with links, scheduling and attached photos), photos by URL or upload, videos by the legacy chunked,
- * resumable and simple uploads, reading posts back, Graph errors and usage headers.
+ * resumable and simple uploads, reading posts back, updating and deleting them, Graph errors and usage
+ * headers. A scheduled post goes public when the sandbox's clock reaches its time (see Records).
  */
 
 export const facebookSandbox = {
@@ -66,28 +67,58 @@ export const createFacebookEmulator: EmulatorFactory = (context: EmulatorContext
     return body;
   }
 
-  function checkPage(request: SandboxRequest): void {
-    if (request.params.pageId !== pageId) {
-      graphFail(`Unsupported post request. Object with ID '${request.params.pageId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, {
-        code: 100,
-        subcode: 33,
-        type: 'GraphMethodException',
-      });
-    }
+  function unknownObject(method: 'get' | 'post', id: string | undefined): never {
+    return graphFail(`Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, {
+      code: 100,
+      subcode: 33,
+      type: 'GraphMethodException',
+    });
   }
 
-  /** `published` and `scheduled_publish_time` (unix seconds or a date string) as the Graph API checks them. */
+  function checkPage(request: SandboxRequest): void {
+    if (request.params.pageId !== pageId) unknownObject('post', request.params.pageId);
+  }
+
+  /** `published` and `scheduled_publish_time` as the Graph API checks them. */
   function schedule(fields: Record<string, unknown>): { published: boolean; scheduledAt?: number } {
     const published = graphBoolean(fields.published, true);
     if (fields.scheduled_publish_time === undefined) return { published };
     if (published) graphFail('(#100) You cannot specify a scheduled publish time on a published post', { code: 100 });
-    const raw = fields.scheduled_publish_time;
+    return { published: false, scheduledAt: scheduledTime(fields.scheduled_publish_time) };
+  }
+
+  /** A `scheduled_publish_time` (unix seconds or a date string), which must be 10 minutes to 30 days ahead. */
+  function scheduledTime(raw: unknown): number {
     const at = typeof raw === 'number' || /^\d+$/.test(String(raw)) ? Number(raw) * 1000 : Date.parse(String(raw));
     const now = context.now();
     if (Number.isNaN(at) || at < now + 10 * minutes || at > now + 30 * 24 * 60 * minutes) {
       graphFail('(#100) The specified scheduled publish time is invalid.', { code: 100, userMessage: 'The scheduled time must be between 10 minutes and 30 days from now.' });
     }
-    return { published: false, scheduledAt: at };
+    return at;
+  }
+
+  const isScheduled = (post: PublishedPost) => !post.published && post.scheduledAt !== undefined;
+
+  /** `POST /{post-id}`: a new message; while the post is scheduled, a new time or `is_published=true` to publish it now. */
+  function updatePost(post: PublishedPost, fields: Record<string, unknown>): void {
+    const { message, scheduled_publish_time: newTime } = fields;
+    const publishNow = fields.is_published === undefined ? undefined : graphBoolean(fields.is_published, false);
+    if (message === undefined && newTime === undefined && publishNow === undefined) graphFail('(#100) Give message, scheduled_publish_time or is_published to update a post', { code: 100 });
+    if (message !== undefined && typeof message !== 'string') graphFail('(#100) Param message must be a string', { code: 100 });
+    if (newTime !== undefined && (post.published || publishNow)) graphFail('(#100) You cannot specify a scheduled publish time on a published post', { code: 100 });
+    if (newTime !== undefined && !isScheduled(post)) graphFail('(#100) Only a scheduled post can be given a new scheduled publish time', { code: 100 });
+    if (publishNow === false && post.published) graphFail('(#100) A published post cannot be unpublished', { code: 100 });
+    const at = newTime === undefined ? undefined : scheduledTime(newTime);
+    if (typeof message === 'string') post.text = message;
+    if (at !== undefined) post.scheduledAt = new Date(at).toISOString();
+    if (publishNow && !post.published) publishAtOnce(post);
+  }
+
+  /** A scheduled or unpublished post made public at once: it is no longer scheduled for any time. */
+  function publishAtOnce(post: PublishedPost): void {
+    post.published = true;
+    delete post.scheduledAt;
+    if (!context.records.find('facebook', post.id)) context.records.add(post);
   }
 
   function record(kind: string, id: string, fields: { text?: string; link?: string; media: ReceivedMedia[]; published: boolean; scheduledAt?: number }): PublishedPost {
@@ -148,6 +179,30 @@ export const createFacebookEmulator: EmulatorFactory = (context: EmulatorContext
     if (published && text) lastMessage = text;
     record('video post', video.id, { text, media: [{ type: video.type, bytes: video.size, sha256: video.sha256 }], published, scheduledAt });
   }
+
+  /** Step 2 of the resumable upload: bytes at `file_offset` into an upload session (facebook.md §6a). */
+  async function transfer(request: SandboxRequest, id: string): Promise<Reply> {
+    const upload = uploads.get(id);
+    if (!upload) {
+      await request.buffer();
+      return graphFail(`Unsupported post request. Object with ID '${id}' does not exist`, { code: 100, subcode: 33, type: 'GraphMethodException' });
+    }
+    const bytes = await request.buffer();
+    checkGraphToken(accessTokenOf(request, {}), facebookSandbox.userToken, expiredSince);
+    const offset = Number(request.header('file_offset') ?? 0);
+    if (offset !== upload.received) graphFail(`(#100) file_offset must be ${upload.received}`, { code: 100, data: { file_offset: upload.received } });
+    upload.hash.update(bytes);
+    upload.received += bytes.length;
+    if (upload.received > upload.length) graphFail('(#100) More bytes than file_length', { code: 100 });
+    if (upload.received < upload.length) return json(200, { id: upload.id, file_offset: upload.received });
+    upload.handle = upload.hash.digest('hex');
+    const handle = `2:${Buffer.from(upload.handle).toString('base64url')}`;
+    handles.set(handle, upload);
+    return json(200, { h: handle });
+  }
+
+  /** When a post went public, for the feed's order: a scheduled one at its time. */
+  const publishedAt = (post: PublishedPost) => Date.parse(post.scheduledAt ?? post.createdAt);
 
   function postFields(post: PublishedPost, wanted: string[]): Record<string, unknown> {
     const all: Record<string, unknown> = {
@@ -230,10 +285,13 @@ export const createFacebookEmulator: EmulatorFactory = (context: EmulatorContext
           if (typeof fields.alt_text_custom === 'string') media.alt = fields.alt_text_custom;
           const { published, scheduledAt } = schedule(fields);
           const id = context.newId();
-          photos.set(id, { id, media, caption, published });
+          // `temporary=true` (for photos a scheduled post will attach) is accepted: unpublished photos are kept here either way.
+          const photo: Photo = { id, media, caption, published };
+          photos.set(id, photo);
           if (!published && !scheduledAt) return json(200, { id });
           checkDuplicate(caption);
           const postId = `${pageId}_${context.newId()}`;
+          photo.attachedTo = postId;
           record('photo post', postId, { text: caption, media: [media], published, scheduledAt });
           if (published && caption) lastMessage = caption;
           return json(200, { id, post_id: postId });
@@ -311,26 +369,21 @@ export const createFacebookEmulator: EmulatorFactory = (context: EmulatorContext
       },
       {
         method: 'POST',
-        path: '/{version}/{uploadId}',
+        path: '/{version}/upload:{session}',
         name: 'uploads.transfer',
+        handle: (request) => transfer(request, `upload:${request.params.session}`),
+      },
+      {
+        method: 'POST',
+        path: '/{version}/:objectId',
+        name: 'objects.update',
         async handle(request) {
-          const upload = uploads.get(request.params.uploadId!);
-          if (!upload) {
-            await request.buffer();
-            return graphFail(`Unsupported post request. Object with ID '${request.params.uploadId}' does not exist`, { code: 100, subcode: 33, type: 'GraphMethodException' });
-          }
-          const bytes = await request.buffer();
-          checkGraphToken(accessTokenOf(request, {}), facebookSandbox.userToken, expiredSince);
-          const offset = Number(request.header('file_offset') ?? 0);
-          if (offset !== upload.received) graphFail(`(#100) file_offset must be ${upload.received}`, { code: 100, data: { file_offset: upload.received } });
-          upload.hash.update(bytes);
-          upload.received += bytes.length;
-          if (upload.received > upload.length) graphFail('(#100) More bytes than file_length', { code: 100 });
-          if (upload.received < upload.length) return json(200, { id: upload.id, file_offset: upload.received });
-          upload.handle = upload.hash.digest('hex');
-          const handle = `2:${Buffer.from(upload.handle).toString('base64url')}`;
-          handles.set(handle, upload);
-          return json(200, { h: handle });
+          const id = request.params.objectId!;
+          if (id.startsWith('upload:')) return transfer(request, id); // an upload session with its colon sent as %3A
+          const { fields } = await read(request);
+          const post = posts.get(id) ?? unknownObject('post', id);
+          updatePost(post, fields);
+          return json(200, { success: true });
         },
       },
       {
@@ -342,7 +395,8 @@ export const createFacebookEmulator: EmulatorFactory = (context: EmulatorContext
           checkPage(request);
           const wanted = String(fields.fields ?? 'message,created_time').split(',');
           const limit = Math.min(100, Number(fields.limit ?? 25));
-          const data = [...posts.values()].filter((post) => post.published).reverse().slice(0, limit).map((post) => postFields(post, wanted));
+          const newestFirst = [...posts.values()].filter((post) => post.published).reverse().sort((a, b) => publishedAt(b) - publishedAt(a));
+          const data = newestFirst.slice(0, limit).map((post) => postFields(post, wanted));
           return json(200, { data, paging: {} });
         },
       },
@@ -354,7 +408,7 @@ export const createFacebookEmulator: EmulatorFactory = (context: EmulatorContext
           const { fields } = await read(request);
           checkPage(request);
           const wanted = String(fields.fields ?? 'message,created_time,scheduled_publish_time').split(',');
-          return json(200, { data: [...posts.values()].filter((post) => post.scheduledAt).map((post) => postFields(post, wanted)), paging: {} });
+          return json(200, { data: [...posts.values()].filter(isScheduled).map((post) => postFields(post, wanted)), paging: {} });
         },
       },
       {
@@ -375,7 +429,7 @@ export const createFacebookEmulator: EmulatorFactory = (context: EmulatorContext
           if (post) return json(200, post.kind === 'video post' ? { ...postFields(post, wanted), description: post.text, status: { video_status: 'ready' } } : postFields(post, wanted));
           const photo = photos.get(id);
           if (photo) return json(200, { id, ...(photo.caption !== undefined && { name: photo.caption }), ...(photo.media.alt !== undefined && { alt_text_custom: photo.media.alt }) });
-          return graphError(`Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { code: 100, subcode: 33, type: 'GraphMethodException' });
+          return unknownObject('get', id);
         },
       },
       {

@@ -8,7 +8,8 @@ import { tagsLength, youtubeRules } from './index.js';
 /**
  * YouTube Data API v3 as ../shared/platforms/youtube.md describes it: videos.insert (multipart and the
  * resumable protocol with 308 Resume Incomplete), snippet/status/localizations validation, thumbnails.set,
- * videos.list with processing, quota per Pacific day, and the OAuth token endpoint the client refreshes at.
+ * videos.list with processing, videos.update, scheduled publishing (status.publishAt, by the sandbox's clock),
+ * quota per Pacific day, and the OAuth token endpoint the client refreshes at.
  */
 
 export const youtubeSandboxCredentials = {
@@ -38,6 +39,8 @@ interface Video {
   status: Record<string, unknown>;
   localizations?: Record<string, { title: string; description?: string }>;
   pollsLeft: number;
+  /** Once a video has been public it can no longer be scheduled. */
+  everPublic: boolean;
   post: PublishedPost;
 }
 
@@ -118,20 +121,55 @@ export const createYouTubeEmulator: EmulatorFactory = (context: EmulatorContext)
     }
     const privacy = status.privacyStatus ?? 'public';
     if (!['public', 'unlisted', 'private'].includes(String(privacy))) fail(googleError(400, 'invalidVideoMetadata', 'status.privacyStatus must be public, unlisted or private.'));
-    if (status.publishAt !== undefined) {
+    if (publishAtOf(status) !== undefined) {
       if (privacy !== 'private') fail(googleError(400, 'invalidPublishAt', 'The request metadata specifies an invalid scheduled publishing time: it needs privacyStatus private.'));
       if (typeof status.publishAt !== 'string' || Number.isNaN(Date.parse(status.publishAt))) fail(googleError(400, 'invalidPublishAt', 'The request metadata specifies an invalid scheduled publishing time.'));
     }
   }
 
+  /**
+   * The status part from what a request sent, which replaces all of it: properties left out take their
+   * defaults (no privacyStatus means public), and a publishAt already past publishes the video now.
+   */
+  function statusFrom(requested: Record<string, unknown>): Record<string, unknown> {
+    const { publishAt: _publishAt, ...rest } = requested;
+    const publishAt = publishAtOf(requested);
+    const scheduled = typeof publishAt === 'string' && Date.parse(publishAt) > context.now();
+    return {
+      ...rest,
+      privacyStatus: publishAt !== undefined && !scheduled ? 'public' : String(requested.privacyStatus ?? 'public'),
+      ...(scheduled && { publishAt }),
+      uploadStatus: 'uploaded',
+      license: requested.license ?? 'youtube',
+      embeddable: requested.embeddable ?? true,
+      publicStatsViewable: requested.publicStatsViewable ?? true,
+      madeForKids: Boolean(requested.selfDeclaredMadeForKids),
+    };
+  }
+
+  /** The record follows the video's privacy; `scheduledAt` is left to whoever changes the schedule. */
+  function followPrivacy(video: Video): void {
+    const privacy = String(video.status.privacyStatus);
+    if (privacy === 'public') video.everPublic = true;
+    Object.assign(video.post, { privacy, published: privacy !== 'private' });
+  }
+
+  // At publishAt the video turns public and publishAt leaves its status, as it may only stand on a private
+  // video (a status read back and sent again must stay valid); the record keeps the time as scheduledAt.
+  context.records.onScheduledPublish('youtube', (post) => {
+    const video = videos.get(post.id);
+    if (!video) return;
+    delete video.status.publishAt;
+    video.status.privacyStatus = 'public';
+    followPrivacy(video);
+  });
+
   function createVideo(metadata: Record<string, unknown>, type: string, bytes: number, sha256: string): Video {
     const id = videoId(context.newId());
     const snippet: Record<string, unknown> = { ...(metadata.snippet as Record<string, unknown>), channelId: 'UCsandbox-intelekta-parks', publishedAt: new Date(context.now()).toISOString() };
-    const requested = (metadata.status ?? {}) as Record<string, unknown>;
-    const publishAt = requested.publishAt as string | undefined;
-    const scheduledInPast = publishAt !== undefined && Date.parse(publishAt) <= context.now();
-    const privacy = scheduledInPast ? 'public' : String(requested.privacyStatus ?? 'public');
-    const status = { ...requested, privacyStatus: privacy, uploadStatus: 'uploaded', license: requested.license ?? 'youtube', embeddable: requested.embeddable ?? true, publicStatsViewable: requested.publicStatsViewable ?? true, madeForKids: Boolean(requested.selfDeclaredMadeForKids) };
+    const status = statusFrom((metadata.status ?? {}) as Record<string, unknown>);
+    const privacy = String(status.privacyStatus);
+    const publishAt = status.publishAt as string | undefined;
     const localizations = metadata.localizations as Video['localizations'];
     const post = context.records.add({
       platform: 'youtube',
@@ -145,12 +183,12 @@ export const createYouTubeEmulator: EmulatorFactory = (context: EmulatorContext)
       tags: (snippet.tags as string[] | undefined) ?? [],
       media: [{ type, bytes, sha256 }],
       published: privacy !== 'private',
-      ...(publishAt && !scheduledInPast && { scheduledAt: new Date(publishAt).toISOString() }),
+      ...(publishAt && { scheduledAt: new Date(publishAt).toISOString() }),
       privacy,
       createdAt: new Date(context.now()).toISOString(),
       permalink: `https://www.youtube.com/watch?v=${id}`,
     });
-    const video: Video = { id, snippet, status, localizations, pollsLeft: context.options.processingPolls, post };
+    const video: Video = { id, snippet, status, localizations, pollsLeft: context.options.processingPolls, everPublic: privacy === 'public', post };
     videos.set(id, video);
     return video;
   }
@@ -170,6 +208,18 @@ export const createYouTubeEmulator: EmulatorFactory = (context: EmulatorContext)
           : { processingStatus: 'processing', processingProgress: { partsTotal: '1000', partsProcessed: String(Math.round(1000 * (1 - video.pollsLeft / (context.options.processingPolls + 1)))), timeLeftMs: String(video.pollsLeft * 5000) } },
       }),
     };
+  }
+
+  /** videos.update with part=status: the new status replaces the old, so one without publishAt cancels a schedule. */
+  function reschedule(video: Video, requested: Record<string, unknown>): void {
+    if (publishAtOf(requested) !== undefined && video.everPublic) {
+      fail(googleError(400, 'invalidPublishAt', 'The request metadata specifies an invalid scheduled publishing time: the video has already been public.'));
+    }
+    video.status = statusFrom(requested);
+    const publishAt = video.status.publishAt as string | undefined;
+    if (publishAt) video.post.scheduledAt = new Date(publishAt).toISOString();
+    else if (!video.post.published) delete video.post.scheduledAt;
+    followPrivacy(video);
   }
 
   async function metadataJson(request: SandboxRequest): Promise<Record<string, unknown>> {
@@ -351,19 +401,13 @@ export const createYouTubeEmulator: EmulatorFactory = (context: EmulatorContext)
           charge('videos.update');
           const video = videos.get(String(body.id ?? ''));
           if (!video) return googleError(404, 'videoNotFound', 'The video that you are trying to update cannot be found.');
-          const merged = { snippet: parts.includes('snippet') ? body.snippet : video.snippet, status: parts.includes('status') ? body.status : video.status, localizations: parts.includes('localizations') ? body.localizations : video.localizations };
+          const status = (parts.includes('status') ? (body.status ?? {}) : video.status) as Record<string, unknown>;
+          const merged = { snippet: parts.includes('snippet') ? body.snippet : video.snippet, status, localizations: parts.includes('localizations') ? body.localizations : video.localizations };
           validateResource(merged, [...new Set([...parts, 'snippet'])]);
+          if (parts.includes('status')) reschedule(video, status);
           if (parts.includes('snippet')) video.snippet = { ...video.snippet, ...(body.snippet as Record<string, unknown>) };
-          if (parts.includes('status')) video.status = { ...video.status, ...(body.status as Record<string, unknown>) };
           if (parts.includes('localizations')) video.localizations = body.localizations as Video['localizations'];
-          Object.assign(video.post, {
-            title: video.snippet.title,
-            text: video.snippet.description ?? '',
-            localizations: video.localizations,
-            privacy: video.status.privacyStatus,
-            published: video.status.privacyStatus !== 'private',
-            scheduledAt: typeof video.status.publishAt === 'string' ? new Date(video.status.publishAt).toISOString() : undefined,
-          });
+          Object.assign(video.post, { title: video.snippet.title, text: video.snippet.description ?? '', localizations: video.localizations });
           return json(200, resource(video, parts));
         },
       },
@@ -408,6 +452,11 @@ export const createYouTubeEmulator: EmulatorFactory = (context: EmulatorContext)
     ],
   };
 };
+
+/** A status's publishAt; JSON null, as Google's APIs read it, leaves it unset. */
+function publishAtOf(status: Record<string, unknown>): unknown {
+  return status.publishAt ?? undefined;
+}
 
 /** An 11-character video id made from a numeric one. */
 function videoId(numeric: string): string {

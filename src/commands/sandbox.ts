@@ -1,4 +1,5 @@
 import { platformNames } from '../../adapters/names.js';
+import { parseNowVariable } from '../clock.js';
 import { InputError } from '../errors.js';
 import { colorsFor } from '../output.js';
 import { removeSandboxState, writeSandboxState } from '../sandbox/attach.js';
@@ -28,9 +29,11 @@ export async function runSandbox(options: SandboxCommandOptions): Promise<number
     throw error;
   });
   writeSandboxState(sandbox.url);
+  // With IP_POST_NOW the sandbox's clock started there, as every command's does: show it, as it is not the real time.
+  const shiftedClock = parseNowVariable(process.env.IP_POST_NOW) !== null;
 
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ url: sandbox.url, baseUrls: sandbox.baseUrls, config: sandbox.config(), credentials: sandbox.credentials() })}\n`);
+    process.stdout.write(`${JSON.stringify({ url: sandbox.url, baseUrls: sandbox.baseUrls, config: sandbox.config(), credentials: sandbox.credentials(), ...(shiftedClock && { now: new Date(sandbox.now()).toISOString() }) })}\n`);
   } else {
     const lines = [
       c.bold('ip-post sandbox: local stand-ins for the five platforms. Ctrl-C stops it.'),
@@ -38,6 +41,7 @@ export async function runSandbox(options: SandboxCommandOptions): Promise<number
       ...platformNames.map((name) => `  ${name.padEnd(10)} ${sandbox.baseUrls[name]}`),
       `  ${'media'.padEnd(10)} ${sandbox.baseUrls.media}`,
       `  ${'posts'.padEnd(10)} ${sandbox.url}/__sandbox/posts   (what the platforms received)`,
+      ...(shiftedClock ? [`  ${'clock'.padEnd(10)} ${new Date(sandbox.now()).toISOString()}   (started at IP_POST_NOW; ${sandbox.url}/__sandbox/clock sets or advances it)`] : []),
       '',
       `Try it from another terminal:  ${c.cyan('ip-post announce examples/seminar.yml --dry-run --sandbox')}`,
       `Or point a config file at it (credentials below go in the environment):`,

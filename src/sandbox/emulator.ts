@@ -36,8 +36,9 @@ export interface EmulatorContext {
   baseUrl: string;
   /** The sandbox's media host (`http://127.0.0.1:4010/media`). */
   mediaUrl: string;
-  /** Milliseconds since the epoch on the sandbox's clock, which tests can move forward. */
+  /** Milliseconds since the epoch on the sandbox's clock, which tests can set and move forward. */
   now(): number;
+  /** What the platforms received. Scheduled posts whose time has come are published before each request reaches an emulator. */
   records: Records;
   faults: FaultRegistry;
   options: SandboxOptions;

@@ -27,7 +27,7 @@ export interface PublishedPost {
   /** The post this one replies to (X threads). */
   replyTo?: string;
   published: boolean;
-  /** When a scheduled post goes public, ISO 8601. */
+  /** When a scheduled post goes public, ISO 8601; it stays once the sandbox's clock has reached it and `published` turned true. */
   scheduledAt?: string;
   privacy?: string;
   createdAt: string;
@@ -36,17 +36,41 @@ export interface PublishedPost {
 
 export class Records {
   private readonly posts: PublishedPost[] = [];
+  private readonly publishers = new Map<string, (post: PublishedPost) => void>();
+
+  /** `now` is the sandbox's clock, which scheduled posts go public by. */
+  constructor(private readonly now: () => number = Date.now) {}
 
   add(post: PublishedPost): PublishedPost {
     this.posts.push(post);
     return post;
   }
 
+  /** What else changes on a platform when one of its scheduled posts goes public (YouTube's privacy, say). */
+  onScheduledPublish(platform: string, publish: (post: PublishedPost) => void): void {
+    this.publishers.set(platform, publish);
+  }
+
+  /**
+   * Native scheduling: an unpublished post with `scheduledAt` goes public once the clock reaches it, and
+   * keeps `scheduledAt`. The clock can jump, so this runs whenever the posts are read, not on a timer.
+   */
+  publishDue(): void {
+    const now = this.now();
+    for (const post of this.posts) {
+      if (post.published || post.scheduledAt === undefined || Date.parse(post.scheduledAt) > now) continue;
+      post.published = true;
+      this.publishers.get(post.platform)?.(post);
+    }
+  }
+
   list(platform?: string): PublishedPost[] {
+    this.publishDue();
     return this.posts.filter((post) => !platform || post.platform === platform);
   }
 
   find(platform: string, id: string): PublishedPost | undefined {
+    this.publishDue();
     return this.posts.find((post) => post.platform === platform && post.id === id);
   }
 

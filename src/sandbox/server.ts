@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { platformNames, type PlatformName } from '../../adapters/names.js';
+import { parseNowVariable } from '../clock.js';
 import { defaultOptions, type Emulator, type EmulatorContext, type SandboxOptions } from './emulator.js';
 import { emulatorFactories } from './emulators.js';
 import { FaultRegistry, type Fault, type FaultSpec } from './faults.js';
@@ -12,6 +13,11 @@ export interface StartOptions extends Partial<SandboxOptions> {
   /** The main port (media host, /__sandbox); each platform takes the next one. 0 (the default) picks free ports. */
   port?: number;
   host?: string;
+  /**
+   * The instant the sandbox's clock starts at (milliseconds since the epoch, or ISO 8601 with Z or an offset);
+   * it runs on in real time from there. Without it, IP_POST_NOW, as every command's clock; else the real time.
+   */
+  now?: number | string;
   /** Called when each request has been answered, e.g. to print a request log. */
   onRequest?: (request: LoggedRequest) => void;
 }
@@ -28,8 +34,12 @@ export interface Sandbox {
   config(): Record<string, unknown>;
   /** Environment variables holding the sandbox's credentials, by name. */
   credentials(): Record<string, string>;
-  /** Moves the sandbox's clock forward (expiring containers, upload URLs, quotas). */
+  /** Milliseconds since the epoch on the sandbox's clock. */
+  now(): number;
+  /** Moves the sandbox's clock forward (expiring containers, upload URLs, quotas; publishing scheduled posts). */
   advanceClock(seconds: number): void;
+  /** Puts the sandbox's clock at an instant (milliseconds, or ISO 8601 with Z or an offset); it runs on from there. */
+  setClock(instant: number | string): void;
   expireToken(platform: PlatformName): void;
   close(): Promise<void>;
 }
@@ -48,12 +58,15 @@ const mediaToken = 'sandbox-media-token';
 
 /** Starts every emulator and the media host on one port; resolves once it listens. */
 export async function startSandbox(options: StartOptions = {}): Promise<Sandbox> {
-  const settings: SandboxOptions = { ...defaultOptions, ...options };
-  const records = new Records();
+  const { now: start, ...rest } = options;
+  const settings: SandboxOptions = { ...defaultOptions, ...rest };
+  const startAt = start === undefined ? parseNowVariable(process.env.IP_POST_NOW) : instantOf(start);
+  let clockOffset = startAt === null ? 0 : startAt - Date.now();
+  const clock = () => Date.now() + clockOffset;
+  const records = new Records(clock);
   const faults = new FaultRegistry();
   const media = new MediaHost(mediaToken, 1024 * 1024 * 1024);
   const log: LoggedRequest[] = [];
-  let clockOffset = 0;
   let lastId = 1_790_000_000_000_000_000n;
   const sockets = new Set<Socket>();
   const servers: Server[] = [];
@@ -100,7 +113,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
       platform,
       baseUrl: baseUrls[platform],
       mediaUrl: baseUrls.media,
-      now: () => Date.now() + clockOffset,
+      now: clock,
       records,
       faults,
       options: settings,
@@ -129,7 +142,9 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
       platforms: Object.fromEntries([...emulators].map(([platform, { emulator }]) => [platform, emulator.settings()])),
     }),
     credentials: () => ({ IP_POST_MEDIA_TOKEN: mediaToken, ...Object.assign({}, ...[...emulators.values()].map(({ emulator }) => emulator.credentials)) }) as Record<string, string>,
+    now: clock,
     advanceClock: (seconds) => (clockOffset += seconds * 1000),
+    setClock: (instant) => (clockOffset = instantOf(instant) - Date.now()),
     expireToken: (platform) => emulators.get(platform)!.emulator.expireToken(),
     close: () =>
       Promise.all(
@@ -197,6 +212,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
       if (handled === 'done') return;
       if (handled) return send(response, withHeaders(handled, request));
     }
+    records.publishDue();
     let reply: Reply;
     try {
       reply = await found.route.handle(request, context);
@@ -261,11 +277,16 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
           sandbox.expireToken(body.platform as PlatformName);
           return { status: 200, body: { platform: body.platform, expired: true } };
         }
+        case 'GET /clock':
+          return { status: 200, body: { now: new Date(clock()).toISOString() } };
         case 'POST /clock': {
-          const body = (await request.json()) as { advanceSeconds?: number };
-          if (typeof body.advanceSeconds !== 'number' || body.advanceSeconds < 0) throw new Error('send {"advanceSeconds": <seconds>}');
-          sandbox.advanceClock(body.advanceSeconds);
-          return { status: 200, body: { now: new Date(Date.now() + clockOffset).toISOString() } };
+          const body = (await request.json()) as { advanceSeconds?: unknown; set?: unknown };
+          const advance = typeof body.advanceSeconds === 'number' && body.advanceSeconds >= 0 && body.set === undefined;
+          const set = typeof body.set === 'string' && body.advanceSeconds === undefined;
+          if (!advance && !set) throw new Error('send {"advanceSeconds": <seconds>} or {"set": "<ISO 8601 instant>"}');
+          if (set) sandbox.setClock(body.set as string);
+          else sandbox.advanceClock(body.advanceSeconds as number);
+          return { status: 200, body: { now: new Date(clock()).toISOString() } };
         }
         case 'GET /requests':
           return { status: 200, body: { data: log } };
@@ -283,6 +304,18 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
   }
 
   return sandbox;
+}
+
+/** Milliseconds, or an ISO 8601 instant with Z or an offset, read as IP_POST_NOW is. */
+function instantOf(value: number | string): number {
+  let instant: number | null = null;
+  try {
+    instant = typeof value === 'number' ? value : parseNowVariable(value);
+  } catch {
+    // parseNowVariable names IP_POST_NOW in its error; this value may have come from elsewhere.
+  }
+  if (instant === null || !Number.isFinite(instant)) throw new Error(`"${value}" is not an instant: give milliseconds since the epoch or an ISO 8601 time with Z or an offset, e.g. 2027-06-01T09:00:00+03:00`);
+  return instant;
 }
 
 function readAtMost(stream: IncomingMessage, bytes: number): Promise<void> {

@@ -148,3 +148,116 @@ describe('Facebook Page emulator', () => {
     expect(graphError((await call(graph(`${pageId}/feed/extra/deep`), form({ message: 'x' }))).body).code).toBe(2500);
   });
 });
+
+describe('Facebook native scheduling, by the sandbox’s clock', () => {
+  const start = Date.parse('2027-06-01T09:00:00Z');
+  const unix = (ms: number) => String(Math.floor(ms / 1000));
+  const hour = 3600 * 1000;
+  const read = (id: string, fields: string) => call(`${graph(id)}?fields=${fields}&access_token=${pageToken}`);
+  const feedMessages = async () => (await call(`${graph(`${pageId}/feed`)}?fields=message&access_token=${pageToken}`)).body.data.map((item: { message: string }) => item.message);
+  const scheduledIds = async () => (await call(`${graph(`${pageId}/scheduled_posts`)}?access_token=${pageToken}`)).body.data.map((item: { id: string }) => item.id);
+  const scheduleText = (message: string, at: number) => call(graph(`${pageId}/feed`), form({ message, published: 'false', scheduled_publish_time: unix(at) }));
+
+  it('publishes a scheduled feed post, photo and video when the clock reaches each one’s time', async () => {
+    sandbox().setClock(start);
+    const text = await scheduleText('Pēc stundas', start + hour);
+    const photo = await call(graph(`${pageId}/photos`), multipart({ caption: 'Pēc divām', published: 'false', scheduled_publish_time: unix(start + 2 * hour), source: new Blob([poster], { type: 'image/jpeg' }) }));
+    const video = await call(graph(`${pageId}/videos`), multipart({ description: 'Pēc trim', published: 'false', scheduled_publish_time: new Date(start + 3 * hour).toISOString(), source: new Blob([teaser], { type: 'video/mp4' }) }));
+    const ids = [text.body.id, photo.body.post_id, video.body.id];
+    expect(ids.every(Boolean)).toBe(true);
+    expect((await read(text.body.id, 'is_published')).body.is_published).toBe(false);
+    expect(await feedMessages()).toEqual([]);
+    expect(await scheduledIds()).toEqual(ids);
+    const reused = await call(graph(`${pageId}/feed`), { method: 'POST', headers: auth, json: { message: 'Cits', attached_media: [{ media_fbid: photo.body.id }] } });
+    expect(graphError(reused.body).code).toBe(100);
+
+    sandbox().advanceClock(3600);
+    expect((await read(text.body.id, 'is_published,scheduled_publish_time')).body).toEqual({ id: text.body.id, is_published: true, scheduled_publish_time: Number(unix(start + hour)) });
+    expect(await feedMessages()).toEqual(['Pēc stundas']);
+    expect(await scheduledIds()).toEqual(ids.slice(1));
+    expect(sandbox().records.list('facebook').map((post) => [post.kind, post.published, post.scheduledAt])).toEqual([
+      ['text post', true, new Date(start + hour).toISOString()],
+      ['photo post', false, new Date(start + 2 * hour).toISOString()],
+      ['video post', false, new Date(start + 3 * hour).toISOString()],
+    ]);
+
+    sandbox().setClock(new Date(start + 3 * hour).toISOString());
+    expect(await feedMessages()).toEqual(['Pēc trim', 'Pēc divām', 'Pēc stundas']);
+    expect(await scheduledIds()).toEqual([]);
+    const posted = await call(`${sandbox().url}/__sandbox/posts?platform=facebook`);
+    expect(posted.body.data.map((post: { published: boolean }) => post.published)).toEqual([true, true, true]);
+  });
+
+  it('makes a scheduled multi-photo post from temporary photos, published with them at its time', async () => {
+    sandbox().setClock(start);
+    const ids: string[] = [];
+    for (const caption of ['pirmais', 'otrais']) {
+      const photo = await call(graph(`${pageId}/photos`), multipart({ caption, published: 'false', temporary: 'true', source: new Blob([poster], { type: 'image/jpeg' }) }));
+      expect(photo.status).toBe(200);
+      expect(photo.body.post_id).toBeUndefined();
+      ids.push(photo.body.id);
+    }
+    const post = await call(graph(`${pageId}/feed`), {
+      method: 'POST',
+      headers: auth,
+      json: { message: 'Divi attēli rīt', attached_media: ids.map((id) => ({ media_fbid: id })), published: false, scheduled_publish_time: Number(unix(start + 20 * hour)) },
+    });
+    expect(post.status).toBe(200);
+    expect(sandbox().records.list('facebook')).toMatchObject([{ kind: 'multi-photo post', published: false, media: [{ bytes: poster.length }, { bytes: poster.length }] }]);
+    sandbox().advanceClock(20 * 3600);
+    expect(sandbox().records.list('facebook')).toMatchObject([{ id: post.body.id, published: true, scheduledAt: new Date(start + 20 * hour).toISOString() }]);
+    expect(await feedMessages()).toEqual(['Divi attēli rīt']);
+  });
+
+  it('updates a post: its message, a new time within 10 minutes to 30 days while it is scheduled, or publishing it now', async () => {
+    sandbox().setClock(start);
+    const { id } = (await scheduleText('Melnraksts', start + hour)).body;
+    expect((await call(graph(id), form({ message: 'Labots teksts' }))).body).toEqual({ success: true });
+    expect((await read(id, 'message')).body.message).toBe('Labots teksts');
+
+    for (const when of [start + 5 * 60 * 1000, start + 31 * 24 * hour]) {
+      const outside = await call(graph(id), form({ scheduled_publish_time: unix(when) }));
+      expect(graphError(outside.body)).toMatchObject({ code: 100, message: '(#100) The specified scheduled publish time is invalid.' });
+    }
+    expect((await call(graph(id), { method: 'POST', headers: auth, json: { scheduled_publish_time: Number(unix(start + 3 * hour)) } })).body).toEqual({ success: true });
+    expect(sandbox().records.find('facebook', id)!.scheduledAt).toBe(new Date(start + 3 * hour).toISOString());
+    sandbox().advanceClock(2 * 3600);
+    expect((await read(id, 'is_published')).body.is_published).toBe(false);
+
+    expect((await call(graph(id), form({ is_published: 'true' }))).body).toEqual({ success: true });
+    expect((await read(id, 'is_published')).body.is_published).toBe(true);
+    expect(await feedMessages()).toEqual(['Labots teksts']);
+    expect(await scheduledIds()).toEqual([]);
+    expect(sandbox().records.find('facebook', id)).toMatchObject({ published: true, text: 'Labots teksts' });
+    expect(sandbox().records.find('facebook', id)!.scheduledAt).toBeUndefined();
+
+    const late = await call(graph(id), form({ scheduled_publish_time: unix(start + 5 * hour) }));
+    expect(graphError(late.body)).toMatchObject({ code: 100, message: '(#100) You cannot specify a scheduled publish time on a published post' });
+    expect(graphError((await call(graph(id), form({}))).body).code).toBe(100);
+  });
+
+  it('answers an update of an unknown post with 100/33, and still takes upload bytes on the same path shape', async () => {
+    const unknown = await call(graph(`${pageId}_999`), form({ message: 'x' }));
+    expect(graphError(unknown.body)).toMatchObject({ code: 100, subcode: 33, type: 'GraphMethodException' });
+    expect(unknown.body.error.message).toMatch(/^Unsupported post request\. Object with ID '100000000000001_999' does not exist/);
+    const session = await call(`${graph(`${facebookSandbox.appId}/uploads`)}?file_length=${teaser.length}&file_type=video/mp4&access_token=${facebookSandbox.userToken}`, { method: 'POST' });
+    const userAuth = { authorization: `OAuth ${facebookSandbox.userToken}` };
+    const first = await call(graph(session.body.id), { method: 'POST', headers: { ...userAuth, file_offset: '0' }, body: teaser.subarray(0, 1000) });
+    expect(first.body).toEqual({ id: session.body.id, file_offset: 1000 });
+    const encoded = await call(graph(encodeURIComponent(session.body.id)), { method: 'POST', headers: { ...userAuth, file_offset: '1000' }, body: teaser.subarray(1000) });
+    expect(encoded.body.h).toMatch(/^2:/);
+  });
+
+  it('deletes a scheduled post: gone from scheduled_posts and the records, and never published', async () => {
+    sandbox().setClock(start);
+    const { id } = (await scheduleText('Atcelts', start + hour)).body;
+    expect(sandbox().records.list('facebook')).toHaveLength(1);
+    expect((await call(`${graph(id)}?access_token=${pageToken}`, { method: 'DELETE' })).body).toEqual({ success: true });
+    expect(await scheduledIds()).toEqual([]);
+    expect(sandbox().records.list('facebook')).toEqual([]);
+    sandbox().advanceClock(2 * 3600);
+    expect(await feedMessages()).toEqual([]);
+    expect(sandbox().records.list('facebook')).toEqual([]);
+    expect(graphError((await read(id, 'is_published')).body)).toMatchObject({ code: 100, subcode: 33 });
+  });
+});

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createYouTubeClient } from '../../adapters/youtube/client.js';
+import { createYouTubeClient, type YouTubeClient } from '../../adapters/youtube/client.js';
 import { youtubeSandboxCredentials } from '../../adapters/youtube/sandbox.js';
 import { example } from '../helpers.js';
 import { call, useSandbox } from './helpers.js';
@@ -188,5 +188,76 @@ describe('quota', () => {
     quotaSandbox().advanceClock(24 * 60 * 60);
     ({ youtube, uploadOptions } = await connect()); // a day later the access token has expired too
     await expect(insert()).resolves.toMatchObject({ status: 200 });
+  });
+});
+
+describe('scheduled publishing by the sandbox’s clock, and videos.update of the status part', () => {
+  const start = Date.parse('2027-06-01T09:00:00Z');
+  const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
+  const connect = async () => {
+    sandbox().setClock(start);
+    return client();
+  };
+  const insertPrivate = async ({ youtube, uploadOptions }: YouTubeClient, status: Record<string, unknown>) =>
+    (await youtube.videos.insert({ part: ['snippet', 'status'], requestBody: { snippet: resource.snippet, status: { privacyStatus: 'private', ...status } }, media: { mimeType: 'video/mp4', body: Readable.from(teaser) } }, uploadOptions)).data.id!;
+  const statusOf = async (youtube: YouTubeClient['youtube'], id: string) => (await youtube.videos.list({ part: ['status'], id: [id] })).data.items![0]!.status!;
+
+  it('makes a private video with publishAt public when the clock reaches it, and keeps the time in the record', async () => {
+    const connected = await connect();
+    const { youtube } = connected;
+    const id = await insertPrivate(connected, { publishAt: at(30) });
+    expect(await statusOf(youtube, id)).toMatchObject({ privacyStatus: 'private', publishAt: at(30) });
+    expect(sandbox().records.find('youtube', id)).toMatchObject({ published: false, privacy: 'private', scheduledAt: at(30) });
+
+    sandbox().advanceClock(29 * 60);
+    expect((await statusOf(youtube, id)).privacyStatus).toBe('private');
+    sandbox().advanceClock(60);
+    const status = await statusOf(youtube, id);
+    expect(status.privacyStatus).toBe('public');
+    expect(status.publishAt).toBeUndefined();
+    expect(sandbox().records.find('youtube', id)).toMatchObject({ published: true, privacy: 'public', scheduledAt: at(30) });
+
+    const again = youtube.videos.update({ part: ['status'], requestBody: { id, status: { privacyStatus: 'private', publishAt: at(50) } } });
+    expect(await reasonOf(again)).toEqual([400, 'invalidPublishAt']);
+  });
+
+  it('reschedules with a new publishAt, and cancels the schedule with a status that has none', async () => {
+    const connected = await connect();
+    const { youtube } = connected;
+    const id = await insertPrivate(connected, { publishAt: at(20), embeddable: false });
+    const moved = await youtube.videos.update({ part: ['status'], requestBody: { id, status: { privacyStatus: 'private', publishAt: at(40) } } });
+    expect(moved.data.status).toMatchObject({ privacyStatus: 'private', publishAt: at(40), embeddable: true });
+    expect(sandbox().records.find('youtube', id)!.scheduledAt).toBe(at(40));
+    sandbox().advanceClock(30 * 60);
+    expect((await statusOf(youtube, id)).privacyStatus).toBe('private');
+
+    const cancelled = await youtube.videos.update({ part: ['status'], requestBody: { id, status: { privacyStatus: 'private' } } });
+    expect(cancelled.data.status!.publishAt).toBeUndefined();
+    expect(sandbox().records.find('youtube', id)).toMatchObject({ published: false, privacy: 'private' });
+    expect(sandbox().records.find('youtube', id)!.scheduledAt).toBeUndefined();
+    sandbox().advanceClock(20 * 60);
+    expect(await statusOf(youtube, id)).toMatchObject({ privacyStatus: 'private' });
+  });
+
+  it('allows publishAt only on a private video, and publishes at once when it is already past', async () => {
+    const connected = await connect();
+    const { youtube } = connected;
+    const id = await insertPrivate(connected, {});
+    expect(await reasonOf(youtube.videos.update({ part: ['status'], requestBody: { id, status: { privacyStatus: 'unlisted', publishAt: at(60) } } }))).toEqual([400, 'invalidPublishAt']);
+    expect(await reasonOf(youtube.videos.update({ part: ['status'], requestBody: { id, status: { publishAt: at(60) } } }))).toEqual([400, 'invalidPublishAt']);
+    expect(sandbox().records.find('youtube', id)).toMatchObject({ published: false, privacy: 'private' });
+
+    const past = await youtube.videos.update({ part: ['status'], requestBody: { id, status: { privacyStatus: 'private', publishAt: at(-1) } } });
+    expect(past.data.status!.privacyStatus).toBe('public');
+    expect(sandbox().records.find('youtube', id)).toMatchObject({ published: true, privacy: 'public' });
+  });
+
+  it('leaves the status alone when the update does not name the status part', async () => {
+    const connected = await connect();
+    const { youtube } = connected;
+    const id = await insertPrivate(connected, { publishAt: at(30) });
+    await youtube.videos.update({ part: ['snippet'], requestBody: { id, snippet: { ...resource.snippet, title: 'Jauns' } } });
+    expect(await statusOf(youtube, id)).toMatchObject({ privacyStatus: 'private', publishAt: at(30) });
+    expect(sandbox().records.find('youtube', id)).toMatchObject({ title: 'Jauns', scheduledAt: at(30), published: false });
   });
 });
