@@ -4,7 +4,10 @@ import { loadCommand } from './command-loader.js';
 import type * as AnnounceCommand from './commands/announce.js';
 import type * as ConfigCommand from './commands/config.js';
 import type * as HistoryCommand from './commands/history.js';
+import type * as CronCommand from './commands/cron.js';
 import type * as PublishCommand from './commands/publish.js';
+import type * as QueueCommand from './commands/queue.js';
+import type * as RunDueCommand from './commands/run-due.js';
 import type * as SandboxCommand from './commands/sandbox.js';
 import { ExitCode, formatProblem, isInputError } from './errors.js';
 
@@ -17,6 +20,10 @@ Examples:
   $ ip-post announce examples/seminar.yml --sandbox --yes    publish into the local sandbox
   $ ip-post history                                          what was posted where
   $ ip-post retry 20261122-101500-ab12                       try again what did not go out
+  $ ip-post announce event.yml --at "2027-06-01 10:00" --reminders 1d,2h
+                                                             schedule it, with reminders before the event
+  $ ip-post queue                                            what is scheduled, and how
+  $ ip-post run-due                                          publish what is due (from cron: see ip-post cron)
   $ ip-post announce event.yml --dry-run --only x,facebook   only these platforms
   $ ip-post announce event.yml --dry-run --lang lv           only Latvian
   $ ip-post announce event.yml --dry-run --json | jq .posts  the plan as JSON, for scripts
@@ -25,12 +32,13 @@ Examples:
   $ ip-post announce event.yml --dry-run --sandbox           preview against the sandbox's accounts
 
 Exit codes:
-  0  published (or, with --dry-run, ready to publish)
-  1  something was not published, or the plan has errors (the summary says what)
+  0  published or scheduled (or, with --dry-run, ready to publish)
+  1  something was not published (failed, unknown, missed), or the plan has errors (the summary says what)
   2  bad input or usage   130/143  interrupted (Ctrl-C, SIGTERM)
 
 Configuration: --config FILE, else $IP_POST_CONFIG, else config.json in your config folder
-(see config.example.json). Colours only on a terminal; NO_COLOR turns them off.`;
+(see config.example.json). Colours only on a terminal; NO_COLOR turns them off.
+For testing schedules, IP_POST_NOW=2027-06-01T09:00:00+03:00 starts the clock at that instant.`;
 
 type Attached = Awaited<ReturnType<typeof SandboxCommand.attachSandbox>>;
 
@@ -68,9 +76,14 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--db <file>', 'the record (SQLite); default: IP_POST_DB, config db, or ip-post.db in your data folder')
     .option('--only <platforms>', 'only these platforms, comma-separated (facebook,instagram,x,youtube,tiktok)')
     .option('--lang <languages>', 'only these languages, comma-separated (e.g. lv,ru)')
+    .option('--at <when>', 'schedule instead of publishing now: "2027-06-01 10:00" (the event\'s time zone), 2027-06-01T10:00+03:00, "tomorrow 09:00", +2h')
+    .option('--reminders <list>', 'also post reminders this long before the event, e.g. 7d,1d,2h (w, d, h, m)')
     .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
     .option('--sandbox [url]', 'point every platform at a sandbox: the one at url, else the one `ip-post sandbox` runs, else one started for this command')
-    .addHelpText('after', `\nExamples:\n  $ ip-post announce examples/seminar.yml --dry-run --only x --lang lv\n  $ ip-post announce examples/seminar.yml --dry-run --sandbox`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ ip-post announce examples/seminar.yml --dry-run --only x --lang lv\n  $ ip-post announce examples/seminar.yml --dry-run --sandbox\n  $ ip-post announce examples/seminar.yml --at "tomorrow 09:00" --reminders 1d --dry-run\n\nWith --at, Facebook (10 minutes to 30 days ahead) and YouTube hold the post and publish it themselves;\nthe rest wait in ip-post's queue for \`ip-post run-due\` (run it from cron: \`ip-post cron\`).`,
+    )
     .exitOverride()
     .action(async (file: string | undefined, options) => {
       setExitCode(
@@ -91,6 +104,58 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .exitOverride()
     .action(async (runId: string, options) => {
       setExitCode(await run<typeof PublishCommand>('publish', options.sandbox, (command, sandbox) => command.retry(runId, { ...options, sandbox })));
+    });
+
+  program
+    .command('run-due')
+    .description('publish every scheduled post that is due (for cron: quiet when nothing is due; exit 1 if something failed or was missed)')
+    .option('--catch-up', 'also send posts later than the grace period (schedule.graceMinutes), and those marked missed')
+    .option('--json', 'print what was done as JSON on stdout')
+    .option('--db <file>', 'the record (SQLite)')
+    .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
+    .option('--sandbox [url]', 'point every platform at a sandbox (see announce --help)')
+    .addHelpText('after', '\nSafe to run from several cron entries or hosts sharing the record at once: each post has one publisher.\n`ip-post cron` prints a crontab line and a systemd timer for it.')
+    .exitOverride()
+    .action(async (options) => {
+      setExitCode(await run<typeof RunDueCommand>('run-due', options.sandbox, (command, sandbox) => command.runDue({ ...options, sandbox })));
+    });
+
+  const queue = program.command('queue').description('what is scheduled: list, show, cancel, reschedule').exitOverride();
+  const queueOptions = (command: Command) =>
+    command
+      .option('--json', 'print it as JSON on stdout')
+      .option('--db <file>', 'the record (SQLite)')
+      .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
+      .option('--sandbox [url]', 'point every platform at a sandbox (see announce --help)')
+      .exitOverride();
+  queueOptions(queue.command('list', { isDefault: true }).description('what waits for its time: when, where, which languages, how (on the platform, or the queue)')).action(async (options) => {
+    setExitCode(await run<typeof QueueCommand>('queue', options.sandbox, (command, sandbox) => command.listQueue({ ...options, sandbox })));
+  });
+  queueOptions(queue.command('show').description('one scheduled post as it will go out').argument('<id>', 'a post number from `ip-post queue`, or a run id')).action(async (id: string, options) => {
+    setExitCode(await run<typeof QueueCommand>('queue', options.sandbox, (command, sandbox) => command.showQueued(id, { ...options, sandbox })));
+  });
+  queueOptions(queue.command('cancel').description('cancel scheduled posts (on the platform too, for native schedules)').argument('<id...>', 'post numbers, or run ids (all their waiting posts)')).action(async (ids: string[], options) => {
+    setExitCode(await run<typeof QueueCommand>('queue', options.sandbox, (command, sandbox) => command.cancelQueued(ids, { ...options, sandbox })));
+  });
+  queueOptions(
+    queue
+      .command('reschedule')
+      .description('move scheduled posts to another time (on the platform too, for native schedules)')
+      .argument('<id>', 'a post number, or a run id (its announcement posts; reminders keep their times)')
+      .argument('<when>', 'as for announce --at: "2027-06-01 10:00", 2027-06-01T10:00+03:00, "tomorrow 09:00", +2h'),
+  ).action(async (id: string, when: string, options) => {
+    setExitCode(await run<typeof QueueCommand>('queue', options.sandbox, (command, sandbox) => command.rescheduleQueued(id, when, { ...options, sandbox })));
+  });
+
+  program
+    .command('cron')
+    .description('print a crontab line (and a systemd timer) that runs `ip-post run-due` every few minutes')
+    .option('--every <minutes>', 'how often, in minutes', '5')
+    .option('--db <file>', 'the record (SQLite), if not the default')
+    .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
+    .exitOverride()
+    .action(async (options) => {
+      setExitCode(await run<typeof CronCommand>('cron', undefined, (command) => command.printCron(options)));
     });
 
   program

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import envPaths from 'env-paths';
+import { dirname, resolve } from 'node:path';
 import * as v from 'valibot';
 import { adapters } from '../adapters/index.js';
 import { platformNames, type PlatformName } from '../adapters/names.js';
+import { configPath } from './config-file.js';
 import { InputError, type Problem } from './errors.js';
 import type { CommonSettings } from './plan/adapter.js';
 import { builtinTemplatesDir } from './paths.js';
@@ -24,8 +24,19 @@ export interface Config {
   /** The SQLite file of the record (config `db`, relative to the config file). */
   db?: string;
   network: NetworkSettings;
+  schedule: ScheduleSettings;
   platforms: Record<PlatformName, PlatformSettings>;
 }
+
+/** How scheduled posts are run (config `schedule`). */
+export interface ScheduleSettings {
+  /** A queued post later than this is not sent by `run-due` (without --catch-up): it is marked missed. */
+  graceMs: number;
+  /** How long a process may hold a post without renewing its lease; after that another may take it over. */
+  leaseMs: number;
+}
+
+export const defaultSchedule: ScheduleSettings = { graceMs: 60 * 60_000, leaseMs: 5 * 60_000 };
 
 /** How patient publishing is; tests make it quick. */
 export interface NetworkSettings {
@@ -50,6 +61,8 @@ function platformSchema(name: PlatformName) {
     ...adapter.settings,
   };
   if (adapter.defaults.uploadBaseUrl) entries.uploadBaseUrl = v.optional(webAddress);
+  if (adapter.nativeScheduling) entries.schedule = v.optional(v.picklist(['native', 'queue']), 'native');
+  if (adapter.reminders) entries.reminders = v.optional(v.boolean(), true);
   return v.strictObject(entries);
 }
 
@@ -65,6 +78,12 @@ const configSchema = v.strictObject({
       backoffMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
       maxWaitMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
       pollMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    }),
+  ),
+  schedule: v.optional(
+    v.strictObject({
+      graceMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      leaseSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10))),
     }),
   ),
   mediaHost: v.optional(
@@ -90,6 +109,9 @@ const configHelp: Record<string, string> = {
   'mediaHost.passwordEnv': 'name the environment variable that holds the password for Basic authentication (WebDAV)',
   db: 'give the SQLite file of the record, relative to this config file',
   network: 'set timeoutMs, attempts, backoffMs, maxWaitMs and pollMs (numbers)',
+  schedule: 'set graceMinutes (how late a queued post may still go out) and leaseSeconds',
+  'schedule.graceMinutes': 'write a whole number of minutes, e.g. 60; 0 sends nothing late',
+  'schedule.leaseSeconds': 'write a whole number of seconds, at least 10, e.g. 300',
   platforms: `configure each platform under its name: ${platformNames.join(', ')}`,
   ...Object.fromEntries(
     platformNames.flatMap((name) => {
@@ -99,19 +121,13 @@ const configHelp: Record<string, string> = {
         [`platforms.${name}.languages`, `use one of: ${adapter.strategies.join(', ')}`],
         [`platforms.${name}.baseUrl`, `write the API address, e.g. ${adapter.defaults.baseUrl}`],
         [`platforms.${name}.uploadBaseUrl`, `write the upload address, e.g. ${adapter.defaults.uploadBaseUrl ?? adapter.defaults.baseUrl}`],
+        [`platforms.${name}.schedule`, `write "native" (${adapter.label} publishes it at its time) or "queue" (ip-post run-due does)`],
+        [`platforms.${name}.reminders`, 'write true or false: whether --reminders posts here'],
         ...Object.entries(adapter.settingsHelp).map(([key, help]) => [`platforms.${name}.${key}`, help]),
       ];
     }),
   ),
 };
-
-/** The config file to read: --config, else IP_POST_CONFIG, else config.json in the user's config folder if it exists. */
-function configPath(flag: string | undefined, env: NodeJS.ProcessEnv): { file: string; explicit: boolean } | undefined {
-  if (flag) return { file: flag, explicit: true };
-  if (env.IP_POST_CONFIG) return { file: env.IP_POST_CONFIG, explicit: true };
-  const file = join(envPaths('ip-post', { suffix: '' }).config, 'config.json');
-  return existsSync(file) ? { file, explicit: false } : undefined;
-}
 
 export async function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
   const location = configPath(flag, env);
@@ -146,6 +162,10 @@ function withDefaults(file: v.InferOutput<typeof configSchema>, path: string | u
     mediaHost: file.mediaHost,
     db,
     network: { ...defaultNetwork, ...Object.fromEntries(Object.entries(file.network ?? {}).filter(([, value]) => value !== undefined)) },
+    schedule: {
+      graceMs: file.schedule?.graceMinutes === undefined ? defaultSchedule.graceMs : file.schedule.graceMinutes * 60_000,
+      leaseMs: file.schedule?.leaseSeconds === undefined ? defaultSchedule.leaseMs : file.schedule.leaseSeconds * 1000,
+    },
     platforms,
   };
 }

@@ -3,6 +3,7 @@ import { describeSize } from './media.js';
 import type { Colors } from './output.js';
 import { formatSeconds } from './plan/checks.js';
 import type { LengthCheck, Plan, PlannedMedia, PlannedPost } from './plan/types.js';
+import { describeInstant } from './schedule/when.js';
 
 /** 63,206: digit groups for the preview's own figures (an Intl.NumberFormat would cost 4 ms of locale data at startup). */
 const grouped = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -17,10 +18,13 @@ export function renderPreview(plan: Plan, c: Colors): string {
   return `${lines.join('\n')}\n`;
 }
 
-function renderCard(post: PlannedPost, c: Colors): string[] {
+export function renderCard(post: PlannedPost, c: Colors): string[] {
   const label = adapters[post.platform].label;
   const header = [label, post.account ?? 'account not configured', `${post.languages.join(', ')} (${post.strategy})`, post.format].join(' · ');
   const lines = [c.bold(c.cyan(`━━ ${header}`))];
+  const field = (name: string, value: string) => `  ${c.dim(name.padEnd(8))} ${value}`;
+  if (post.reminder) lines.push(field('reminder', `${post.reminder.before} before the event`));
+  if (post.schedule) lines.push(field('when', `${c.bold(describeInstant(new Date(post.schedule.at), post.schedule.timezone))} — ${post.schedule.why}`));
   const body = (text: string) => text.split('\n').map((line) => `${c.dim('│')} ${line}`);
 
   if (post.title !== undefined) lines.push(`${c.dim('│')} ${c.bold(post.title)}`, c.dim('│'));
@@ -38,7 +42,6 @@ function renderCard(post: PlannedPost, c: Colors): string[] {
       lines.push(c.dim(`├─ ${language} localization`), `${c.dim('│')} ${c.bold(localization.title)}`, c.dim('│'), ...body(localization.description));
     }
   }
-  const field = (name: string, value: string) => `  ${c.dim(name.padEnd(8))} ${value}`;
   for (const media of post.media) lines.push(...describeMedia(media, c, field));
   for (const skipped of post.skippedMedia ?? []) lines.push(field('skipped', `${skipped.source} — ${skipped.reason}`));
   if (post.tags?.length) lines.push(field('tags', post.tags.join(', ')));
@@ -77,6 +80,8 @@ function summary(plan: Plan, c: Colors): string {
   const platforms = new Set(plan.posts.map((post) => post.platform)).size;
   const warnings = plan.warnings.length + plan.posts.reduce((sum, post) => sum + post.warnings.length, 0);
   const errors = plan.posts.reduce((sum, post) => sum + post.errors.length, 0);
-  const head = `${count(plan.posts.length, 'post')} on ${count(platforms, 'platform')} · ${count(warnings, 'warning')} · ${count(errors, 'error')}`;
+  const later = plan.posts.filter((post) => post.schedule).length;
+  const timing = later === 0 ? '' : later === plan.posts.length ? ', all scheduled' : `, ${later} scheduled`;
+  const head = `${count(plan.posts.length, 'post')}${timing} on ${count(platforms, 'platform')} · ${count(warnings, 'warning')} · ${count(errors, 'error')}`;
   return errors ? c.red(`${head}: fix the errors before publishing`) : c.green(`${head}: ready to publish`);
 }

@@ -12,7 +12,7 @@ describe('help and version', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: ip-post [options] [command]');
     expect(result.stdout).toContain('$ ip-post announce examples/seminar.yml --dry-run');
-    expect(result.stdout).toContain('  1  something was not published, or the plan has errors (the summary says what)\n  2  bad input or usage');
+    expect(result.stdout).toContain('  1  something was not published (failed, unknown, missed), or the plan has errors (the summary says what)\n  2  bad input or usage');
     const announce = await runCli(['announce', '--help']);
     expect(announce.code).toBe(0);
     expect(announce.stdout).toContain('--only <platforms>');

@@ -23,6 +23,9 @@ export const facebook = defineAdapter({
   strategies: ['combined', 'separate'],
   defaults: { languages: 'combined', baseUrl: 'https://graph.facebook.com', uploadBaseUrl: 'https://graph-video.facebook.com' },
   settings,
+  // facebook.md §3: 10 minutes to 30 days ahead; a minute's margin each way for the time the request takes.
+  nativeScheduling: { minAheadMs: 11 * 60_000, maxAheadMs: 30 * 24 * 3600_000 - 60 * 60_000 },
+  reminders: true,
   settingsHelp: {
     pageId: 'write the Page id (a number, as text), e.g. "1234567890"',
     apiVersion: 'write the Graph API version, e.g. v25.0',

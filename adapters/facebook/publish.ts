@@ -22,15 +22,17 @@ export const publisher: Publisher = {
     if (typeof pageId !== 'string' || !pageId) throw new PublishError('input', 'set platforms.facebook.pageId in config (the Page’s id)');
     const graph = await graphClient(context, 'accessTokenEnv');
     const { post } = context;
+    const schedule = scheduleFields(context.scheduleAt);
+    // A scheduled post is not in the feed yet: it is looked for among the Page's scheduled posts.
     const findByMessage = async () => {
-      const { data } = await graph.get(`/${pageId}/feed`, { params: { fields: 'message,created_time', limit: 25 } });
+      const { data } = await graph.get(`/${pageId}/${context.scheduleAt ? 'scheduled_posts' : 'feed'}`, { params: { fields: 'message,created_time', limit: 25 } });
       return (data.data as { id: string; message?: string }[]).find((item) => comparable(item.message) === comparable(post.text))?.id;
     };
     const done = (id: string) => ({ id, url: `https://www.facebook.com/${id}` });
 
     const images = post.media.filter((media) => media.kind === 'image');
     const video = post.media.find((media) => media.kind === 'video');
-    if (video) return done(await uploadVideo(context, graph, pageId, video, findByMessage));
+    if (video) return done(await uploadVideo(context, graph, pageId, video, findByMessage, schedule));
 
     const attached: string[] = [...((context.progress.photos as string[] | undefined) ?? [])];
     for (const [index, image] of images.entries()) {
@@ -39,7 +41,8 @@ export const publisher: Publisher = {
       // An unpublished photo is invisible until attached, so sending one again cannot show twice.
       const id = await context.call(`photo:${index}`, async () => {
         const source = image.file ? { source: await fileBlob(context, image) } : { url: image.source };
-        const { data } = await graph.post(`/${pageId}/photos`, formData({ ...source, alt_text_custom: image.alt ?? undefined, published: false }, { source: image.source.split('/').pop()! }));
+        // `temporary`: a photo that a scheduled post will attach must last until that post's time.
+        const { data } = await graph.post(`/${pageId}/photos`, formData({ ...source, alt_text_custom: image.alt ?? undefined, published: false, ...(context.scheduleAt && { temporary: true }) }, { source: image.source.split('/').pop()! }));
         return data.id as string;
       });
       attached[index] = id;
@@ -54,13 +57,31 @@ export const publisher: Publisher = {
             message: post.text,
             ...(post.link && { link: post.link }),
             ...(attached.length && { attached_media: attached.map((media_fbid) => ({ media_fbid })) }),
+            ...schedule,
           })
         ).data.id as string,
       { changes: true, reconcile: findByMessage },
     );
     return done(id);
   },
+
+  // facebook.md §3: a scheduled post takes a new scheduled_publish_time, or is deleted.
+  async reschedule(context, postId, at) {
+    const graph = await graphClient(context, 'accessTokenEnv');
+    await context.call('schedule.move', () => graph.post(`/${postId}`, { scheduled_publish_time: Math.floor(at.getTime() / 1000) }));
+  },
+
+  async unschedule(context, postId) {
+    const graph = await graphClient(context, 'accessTokenEnv');
+    await context.call('schedule.cancel', () => graph.delete(`/${postId}`));
+    return undefined;
+  },
 };
+
+/** Native scheduling: the post stays unpublished until its time (facebook.md §3). */
+function scheduleFields(at: Date | undefined): { published?: false; scheduled_publish_time?: number } {
+  return at ? { published: false, scheduled_publish_time: Math.floor(at.getTime() / 1000) } : {};
+}
 
 interface VideoSession {
   videoId: string;
@@ -70,7 +91,14 @@ interface VideoSession {
 }
 
 /** The chunked video upload: the server names each next range; progress is kept so a retry continues. */
-async function uploadVideo(context: PublishContext, graph: AxiosInstance, pageId: string, video: PlannedMedia, findByMessage: () => Promise<string | undefined>): Promise<string> {
+async function uploadVideo(
+  context: PublishContext,
+  graph: AxiosInstance,
+  pageId: string,
+  video: PlannedMedia,
+  findByMessage: () => Promise<string | undefined>,
+  schedule: ReturnType<typeof scheduleFields>,
+): Promise<string> {
   const total = await context.media.size(video);
   const saved = context.progress.video as VideoSession | undefined;
   const session: VideoSession = saved ?? (await startVideo(context, graph, pageId, video, total));
@@ -98,7 +126,7 @@ async function uploadVideo(context: PublishContext, graph: AxiosInstance, pageId
   await context.call(
     'video.finish',
     async () => {
-      await graph.post(`/${pageId}/videos`, { upload_phase: 'finish', upload_session_id: session.sessionId, description: context.post.text });
+      await graph.post(`/${pageId}/videos`, { upload_phase: 'finish', upload_session_id: session.sessionId, description: context.post.text, ...schedule });
       return true;
     },
     { changes: true, reconcile: async () => ((await findByMessage()) ? true : undefined) },

@@ -31,6 +31,7 @@ export const instagram = defineAdapter({
   strategies: ['combined', 'separate'],
   defaults: { languages: 'combined', baseUrl: 'https://graph.facebook.com', uploadBaseUrl: 'https://rupload.facebook.com' },
   settings,
+  reminders: true,
   settingsHelp: {
     userId: 'write the Instagram professional account id, e.g. "17841400000000000"',
     apiVersion: 'write the Graph API version, e.g. v25.0',

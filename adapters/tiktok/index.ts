@@ -34,6 +34,8 @@ export const tiktok = defineAdapter({
   strategies: ['combined', 'separate'],
   defaults: { languages: 'combined', baseUrl: 'https://open.tiktokapis.com' },
   settings,
+  // A reminder would be the same video posted again.
+  reminders: false,
   settingsHelp: {
     privacyLevel: `choose who sees the posts: ${tiktokRules.privacyLevels.join(', ')} (it must be one the account offers)`,
     disableComment: 'true turns comments off',

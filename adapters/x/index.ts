@@ -33,6 +33,7 @@ export const x = defineAdapter({
   strategies: ['separate', 'combined'],
   defaults: { languages: 'separate', baseUrl: 'https://api.x.com' },
   settings,
+  reminders: true,
   settingsHelp: {
     thread: 'true posts a numbered thread with the whole text; false (default) one post per language, shortened to fit',
     appKeyEnv: 'name the environment variable holding the OAuth 1.0a consumer key',

@@ -38,6 +38,10 @@ export const youtube = defineAdapter({
   strategies: ['localized', 'combined'],
   defaults: { languages: 'localized', baseUrl: 'https://youtube.googleapis.com', uploadBaseUrl: 'https://youtube.googleapis.com' },
   settings,
+  // youtube.md: publishAt on a private video, no documented horizon; a time already past publishes at once.
+  nativeScheduling: { minAheadMs: 60_000 },
+  // A reminder would be the same video uploaded again.
+  reminders: false,
   settingsHelp: {
     privacy: 'use public, unlisted or private',
     categoryId: 'write a category id as text, e.g. "27" (Education) or "29" (Nonprofits & Activism)',

@@ -28,14 +28,7 @@ export const publisher: Publisher = {
   },
 
   async publish(context) {
-    const client = await createYouTubeClient({
-      baseUrl: context.settings.baseUrl,
-      uploadBaseUrl: context.settings.uploadBaseUrl,
-      tokenUrl: String(context.settings.tokenUrl),
-      clientId: context.secret('clientIdEnv'),
-      clientSecret: context.secret('clientSecretEnv'),
-      refreshToken: context.secret('refreshTokenEnv'),
-    });
+    const client = await clientFor(context);
     const video = context.post.media.find((media) => media.kind === 'video');
     if (!video) throw new PublishError('input', 'YouTube needs a video: add one to media');
     const id = (context.progress.videoId as string | undefined) ?? (await upload(context, client.authorization, video));
@@ -57,7 +50,41 @@ export const publisher: Publisher = {
     }
     return { id, url: `https://www.youtube.com/watch?v=${id}`, ...(warning && { warning }) };
   },
+
+  // Native scheduling (youtube.md §2): a private video with status.publishAt goes public at that time.
+  // videos.update replaces the whole status part, so every status field is sent again each time.
+  async reschedule(context, videoId, at) {
+    const client = await clientFor(context);
+    await context.call('schedule.move', () => client.youtube.videos.update({ part: ['status'], requestBody: { id: videoId, status: statusOf(context, at) } }, { timeout: context.timeoutMs }));
+  },
+
+  async unschedule(context, videoId) {
+    const client = await clientFor(context);
+    await context.call('schedule.cancel', () => client.youtube.videos.update({ part: ['status'], requestBody: { id: videoId, status: statusOf(context, undefined, 'private') } }, { timeout: context.timeoutMs }));
+    return 'the video stays on the channel as a private video: delete it in YouTube Studio if it is not wanted';
+  },
 };
+
+function clientFor(context: PublishContext) {
+  return createYouTubeClient({
+    baseUrl: context.settings.baseUrl,
+    uploadBaseUrl: context.settings.uploadBaseUrl,
+    tokenUrl: String(context.settings.tokenUrl),
+    clientId: context.secret('clientIdEnv'),
+    clientSecret: context.secret('clientSecretEnv'),
+    refreshToken: context.secret('refreshTokenEnv'),
+  });
+}
+
+/** The status part: public (or as configured) now, or private until `publishAt`. */
+function statusOf(context: PublishContext, publishAt: Date | undefined, privacy = String(context.settings.privacy ?? 'public')) {
+  return {
+    privacyStatus: publishAt ? 'private' : privacy,
+    ...(publishAt && { publishAt: publishAt.toISOString() }),
+    selfDeclaredMadeForKids: Boolean(context.settings.madeForKids),
+    containsSyntheticMedia: false,
+  };
+}
 
 /** The video resource as the plan has it: the primary language in snippet, the others as localizations. */
 function resource(context: PublishContext): Record<string, unknown> {
@@ -66,7 +93,7 @@ function resource(context: PublishContext): Record<string, unknown> {
   const localizations = Object.fromEntries(Object.entries(post.localizations ?? {}).filter(([language]) => language !== primary));
   return {
     snippet: { title: post.title, description: post.text, tags: post.tags ?? [], categoryId: String(settings.categoryId ?? '27'), defaultLanguage: primary, defaultAudioLanguage: primary },
-    status: { privacyStatus: settings.privacy ?? 'public', selfDeclaredMadeForKids: Boolean(settings.madeForKids), containsSyntheticMedia: false },
+    status: statusOf(context, context.scheduleAt),
     ...(Object.keys(localizations).length > 0 && { localizations }),
   };
 }

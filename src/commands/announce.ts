@@ -8,12 +8,19 @@ import { planToJson } from '../plan/json.js';
 import { buildPlan } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderPreview } from '../preview.js';
+import { nowMs } from '../clock.js';
+import { parseReminders } from '../schedule/reminders.js';
+import { parseWhen } from '../schedule/when.js';
 
 export interface AnnounceOptions {
   dryRun?: boolean;
   json?: boolean;
   only?: string;
   lang?: string;
+  /** Publish at this time instead of now (`--at`): an instant, a local time in the event's zone, or `+2h`. */
+  at?: string;
+  /** Reminders before the event (`--reminders 7d,1d,2h`). */
+  reminders?: string;
   config?: string;
   /** A sandbox to point every platform at (resolved by the CLI from --sandbox). */
   sandbox?: { url: string; config: Record<string, unknown>; credentials: Record<string, string> };
@@ -42,13 +49,17 @@ export async function preparePlan(file: string | undefined, options: AnnounceOpt
       throw new InputError({ message: `--only: ${name} is not among the announcement's platforms (${announcement.platforms.join(', ')})`, fix: `add ${name} to platforms in ${file}, or leave it out of --only` });
     }
   }
+  const reminders = options.reminders === undefined ? undefined : parseReminders(options.reminders);
+  const now = nowMs();
+  const zone = announcement.content[announcement.platforms[0]!].event.timezone;
+  const at = options.at === undefined ? undefined : parseWhen(options.at, { zone, now: new Date(now) });
   const languages = options.lang === undefined ? undefined : parseList('--lang', options.lang);
   for (const code of languages ?? []) {
     if (!announcement.languages.includes(code)) {
       throw new InputError({ message: `--lang: ${code} is not among the announcement's languages (${announcement.languages.join(', ')})`, fix: 'name languages the announcement has' });
     }
   }
-  return { plan: await buildPlan(announcement, config, { platforms: only, languages }), config };
+  return { plan: await buildPlan(announcement, config, { platforms: only, languages, at, reminders, now }), config };
 }
 
 function parseList(flag: string, value: string): string[] {

@@ -6,6 +6,9 @@ import { colorsFor } from '../output.js';
 import type { Plan } from '../plan/types.js';
 import { renderPreview } from '../preview.js';
 import { publishPlan, resumeRun, type Reporter, type RunResult } from '../publish/engine.js';
+import { leaseHolder } from '../publish/lease.js';
+import { nowMs } from '../clock.js';
+import { publishDue } from '../schedule/due.js';
 import { barReporter, lineReporter, silentReporter, summaryTable } from '../publish/report.js';
 import { loadEnvFiles } from '../secrets.js';
 import { databasePath } from '../store/location.js';
@@ -33,14 +36,14 @@ export async function publish(file: string | undefined, options: PublishOptions)
   if (!options.yes) {
     if (!interactive) throw new InputError({ message: 'publishing needs a confirmation, and there is no terminal to ask', fix: 'add --yes to publish without asking (cron, scripts), or preview with --dry-run' });
     process.stdout.write(renderPreview(plan, colorsFor(process.stdout)));
-    if (!(await confirm(`Publish ${plan.posts.length} post${plan.posts.length === 1 ? '' : 's'} now? [y/N] `))) {
+    if (!(await confirm(`${question(plan)} [y/N] `))) {
       process.stderr.write('Nothing was published.\n');
       return ExitCode.ok;
     }
   }
   const store = await Store.open(databasePath(options.db, config.db));
   try {
-    const result = await publishPlan(plan, { store, config, reporter: await reporterFor(options) });
+    const result = await publishPlan(plan, { store, config, holder: leaseHolder(config.schedule.leaseMs), reporter: await reporterFor(options) });
     return finish(result, options);
   } finally {
     store.close();
@@ -56,14 +59,44 @@ export async function retry(runId: string, options: { json?: boolean; db?: strin
   const store = await Store.open(databasePath(options.db, config.db));
   try {
     if (!store.run(runId)) throw new InputError({ message: `no run ${runId} in the record`, fix: '`ip-post history` lists the runs' });
-    const waiting = store.posts(runId).filter((post) => post.state !== 'published' && post.state !== 'scheduled');
+    const waiting = store.posts(runId).filter((post) => ['planned', 'sending', 'failed', 'unknown', 'missed'].includes(post.state));
     if (waiting.length === 0) {
-      process.stderr.write(`Every post of run ${runId} is already published; nothing to do.\n`);
+      process.stderr.write(`Nothing of run ${runId} is left to send: every post is published, scheduled or cancelled.\n`);
     } else {
       checkReady({ posts: waiting.map((post) => post.plan) } as Plan, config);
     }
-    const result = await resumeRun(runId, { store, config, reporter: waiting.length ? await reporterFor(options) : silentReporter });
+    const result = await resumeRun(runId, { store, config, holder: leaseHolder(config.schedule.leaseMs), reporter: waiting.length ? await reporterFor(options) : silentReporter });
     return finish(result, options);
+  } finally {
+    store.close();
+  }
+}
+
+/** "Publish 5 posts now?", "Publish 1 post now and schedule 6?", "Schedule 5 posts?" */
+function question(plan: Plan): string {
+  const posts = (count: number) => `${count} post${count === 1 ? '' : 's'}`;
+  const later = plan.posts.filter((post) => post.schedule).length;
+  const now = plan.posts.length - later;
+  if (!later) return `Publish ${posts(now)} now?`;
+  return now ? `Publish ${posts(now)} now and schedule ${later}?` : `Schedule ${posts(later)}?`;
+}
+
+/** `ip-post run-due` when something may be due: check what the due posts need, then publish them. */
+export async function publishDueNow(options: { json?: boolean; db?: string; config?: string; catchUp?: boolean; sandbox?: AnnounceOptions['sandbox'] }): Promise<number> {
+  const loaded = await loadConfig(options.config);
+  const config = options.sandbox ? pointAtSandbox(loaded, options.sandbox) : loaded;
+  if (options.sandbox) Object.assign(process.env, options.sandbox.credentials);
+  loadEnvFiles(config);
+  const store = await Store.open(databasePath(options.db, config.db));
+  try {
+    const due = store.due(nowMs(), { includeMissed: options.catchUp });
+    if (due.length === 0) return ExitCode.ok;
+    checkReady({ posts: due.map((post) => post.plan) }, config);
+    const posts = await publishDue({ store, config, holder: leaseHolder(config.schedule.leaseMs), reporter: process.stderr.isTTY && !options.json ? await reporterFor(options) : silentReporter, catchUp: options.catchUp });
+    if (posts.length === 0) return ExitCode.ok;
+    if (options.json) process.stdout.write(`${JSON.stringify({ posts }, null, 2)}\n`);
+    else process.stdout.write(`${summaryTable(posts, colorsFor(process.stdout))}\n`);
+    return posts.every((post) => post.status === 'published' || post.status === 'scheduled') ? ExitCode.ok : ExitCode.planHasErrors;
   } finally {
     store.close();
   }

@@ -30,6 +30,10 @@ const languageSchema = v.strictObject({
     days: v.string(),
   }),
   seats: pluralForms,
+  reminder: v.optional(
+    v.strictObject({ near: v.string(), nearAllDay: v.string(), far: v.string(), farAllDay: v.string() }),
+    { near: '{{RelativeDay}}, {{startTime}}', nearAllDay: '{{RelativeDay}}', far: '{{RelativeDay}}: {{when}}', farAllDay: '{{RelativeDay}}: {{date}}' },
+  ),
   noEndWords: v.optional(v.array(v.string()), []),
   words: v.record(v.string(), v.string()),
 });
@@ -42,6 +46,7 @@ const languageHelp: Record<string, string> = {
   timeSeparator: 'give the character between hours and minutes, e.g. "." for 17.30',
   when: 'give the patterns allDay, at, sameDay and days (see templates/languages/en.yml)',
   noEndWords: 'list short words a shortened text must not end on before "…", e.g. [and, the, of]',
+  reminder: 'give the patterns near, nearAllDay (today or tomorrow) and far, farAllDay (later) for reminders (see templates/languages/en.yml)',
   seats: 'give the phrase for each plural form Intl uses for this language, e.g. one: "{{count}} seat", other: "{{count}} seats"',
   words: 'give each word the templates use, e.g. register: Registration',
 };

@@ -30,6 +30,13 @@ export interface Adapter<Entries extends v.ObjectEntries = v.ObjectEntries> {
   /** Platform-specific config fields (`platforms.<name>.*`) and how to write them. */
   settings: Entries;
   settingsHelp: Record<string, string>;
+  /**
+   * The platform publishes a post at a given time itself, when the time is this far ahead (and, if
+   * `maxAheadMs` is set, no further); config `platforms.<name>.schedule` chooses it or ip-post's queue.
+   */
+  nativeScheduling?: { minAheadMs: number; maxAheadMs?: number };
+  /** Whether reminders before the event are posted here (a platform that needs a new video for each does not). */
+  reminders: boolean;
   plan(context: PlanContext<SettingsOf<Entries>>): PlannedPost[] | Promise<PlannedPost[]>;
 }
 

@@ -6,6 +6,7 @@ import type { LanguageData } from '../i18n/language.js';
 import type { InspectedMedia } from '../media.js';
 import { fitToLimit } from '../render/fit.js';
 import type { Templates } from '../render/templates.js';
+import { describeReminder, type ReminderOffset } from '../schedule/reminders.js';
 import { buildView, hashtagLine } from '../render/view.js';
 import type { Adapter, ComposeOptions, PlanContext } from './adapter.js';
 import type { PlannedMedia } from './types.js';
@@ -22,6 +23,8 @@ export interface ContextInput {
   media: InspectedMedia[];
   mediaHost?: string;
   templates: Templates;
+  /** Planning a reminder: when it goes out, and how long before the event it was asked for. */
+  reminder?: { at: Date; offset: ReminderOffset };
 }
 
 export function createPlanContext(input: ContextInput): PlanContext<Record<string, unknown>> {
@@ -49,12 +52,13 @@ export function createPlanContext(input: ContextInput): PlanContext<Record<strin
       const extra = (code: Language) => (typeof options.extra === 'function' ? options.extra(code) : options.extra);
       const render = (texts: Record<Language, string>, keepTags: number) => {
         const kept = tags.slice(0, keepTags);
-        const sections = group.map((code) =>
-          templates.render(templates.find(platform, code), {
-            ...buildView(content, language(code), { text: texts[code], hashtags: combined ? [] : kept }),
-            ...extra(code),
-          }),
-        );
+        const sections = group.map((code) => {
+          const view = buildView(content, language(code), { text: texts[code], hashtags: combined ? [] : kept });
+          const { reminder } = input;
+          if (!reminder) return templates.render(templates.find(platform, code), { ...view, ...extra(code) });
+          const relative = describeReminder(reminder.at, content.event, view, language(code), reminder.offset.before);
+          return templates.render(templates.findReminder(platform, code), { ...view, ...relative, ...extra(code) });
+        });
         if (!combined) return sections[0]!;
         return templates.render(templates.layout(platform), {
           sections: sections.map((text, index) => ({ text, first: index === 0, last: index === sections.length - 1 })),

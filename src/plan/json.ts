@@ -17,6 +17,8 @@ const postKeys: (keyof PlannedPost)[] = [
   'skippedMedia',
   'lengths',
   'cost',
+  'schedule',
+  'reminder',
   'notes',
   'warnings',
   'errors',

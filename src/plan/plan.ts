@@ -5,14 +5,23 @@ import type { Config } from '../config.js';
 import { loadLanguage, type LanguageData } from '../i18n/language.js';
 import { inspectMedia, type InspectedMedia } from '../media.js';
 import { Templates } from '../render/templates.js';
-import { createPlanContext } from './context.js';
-import type { Plan } from './types.js';
+import { chooseSchedule } from '../schedule/mode.js';
+import { calendarDaysBetween, reminderTime, type ReminderOffset } from '../schedule/reminders.js';
+import { describeInstant } from '../schedule/when.js';
+import { createPlanContext, type ContextInput } from './context.js';
+import type { Plan, PlannedPost } from './types.js';
 
 export interface PlanOptions {
   /** Only these platforms (--only); all of the announcement's when undefined. */
   platforms?: PlatformName[];
   /** Only these languages (--lang), in the announcement's order; all when undefined. */
   languages?: Language[];
+  /** Publish at this time rather than at once (--at). */
+  at?: Date;
+  /** Reminders before the event (--reminders). */
+  reminders?: ReminderOffset[];
+  /** Now, to choose how each post waits and which reminders are still ahead. */
+  now?: number;
 }
 
 /** announcement → one planned post per platform and language group, every rule checked; nothing is sent. */
@@ -32,12 +41,11 @@ export async function buildPlan(announcement: Announcement, config: Config, opti
   for (const data of languageData.values()) if (data.fallbackWarning) warnings.push(data.fallbackWarning);
 
   const mediaByPath = await inspectAll(announcement, platforms);
-  const posts = [];
-  for (const platform of platforms) {
-    const adapter = adapters[platform];
+  const now = options.now ?? Date.now();
+  const contextFor = (platform: PlatformName, reminder?: ContextInput['reminder']) => {
     const content = announcement.content[platform];
-    const context = createPlanContext({
-      adapter,
+    return createPlanContext({
+      adapter: adapters[platform],
       announcement,
       languages,
       languageData,
@@ -46,9 +54,44 @@ export async function buildPlan(announcement: Announcement, config: Config, opti
       media: content.media.map((ref) => mediaByPath.get(ref.file ?? ref.url!)!),
       mediaHost: config.mediaHost?.publicUrl,
       templates,
+      ...(reminder && { reminder }),
     });
-    posts.push(...(await adapter.plan(context)));
+  };
+  const scheduled = (platform: PlatformName, planned: PlannedPost[], at: Date | undefined) => {
+    if (at) for (const post of planned) post.schedule = chooseSchedule(adapters[platform], config.platforms[platform].schedule, at, announcement.content[platform].event.timezone, now);
+    return planned;
+  };
+
+  const posts: PlannedPost[] = [];
+  for (const platform of platforms) posts.push(...scheduled(platform, await adapters[platform].plan(contextFor(platform)), options.at));
+
+  const reminded = platforms.filter((platform) => adapters[platform].reminders && config.platforms[platform].reminders !== false);
+  if (options.reminders?.length) {
+    const left = platforms.filter((platform) => !reminded.includes(platform));
+    if (left.length) warnings.push(`no reminders on ${left.map((platform) => adapters[platform].label).join(', ')}: ${left.some((platform) => !adapters[platform].reminders) ? 'each would be the same video again' : 'config turns them off'}`);
+    const announced = options.at?.getTime() ?? now;
+    for (const offset of options.reminders) {
+      const late = new Map<string, string[]>();
+      for (const platform of reminded) {
+        const { event } = announcement.content[platform];
+        const at = reminderTime(event, offset);
+        if (at.getTime() <= announced) {
+          const when = describeInstant(at, event.timezone);
+          late.set(when, [...(late.get(when) ?? []), adapters[platform].label]);
+          continue;
+        }
+        const planned = await adapters[platform].plan(contextFor(platform, { at, offset }));
+        const days = calendarDaysBetween(at, event.start.instant, event.timezone);
+        for (const post of planned) post.reminder = { before: offset.before, event: event.start.instant.toISOString(), days };
+        posts.push(...scheduled(platform, planned, at));
+      }
+      for (const [when, labels] of late) {
+        const where = labels.length === reminded.length ? '' : ` on ${labels.join(', ')}`;
+        warnings.push(`the ${offset.before} reminder${where} would go out at ${when}, ${options.at ? 'before the announcement itself' : 'which has passed'}: left out`);
+      }
+    }
   }
+
   const first = platforms[0];
   return {
     announcement: announcement.id,

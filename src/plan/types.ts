@@ -69,6 +69,26 @@ export interface PlannedPost {
   warnings: string[];
   /** What blocks publishing. */
   errors: string[];
+  /** When it goes out, if not at once (ISO 8601), and how it waits: on the platform, or in ip-post's queue. */
+  schedule?: PostSchedule;
+  /** A reminder before the event: how long before (`1d`), as given to --reminders. */
+  reminder?: ReminderInfo;
+}
+
+export interface ReminderInfo {
+  before: string;
+  /** When the event starts (ISO 8601), and in how many calendar days from the reminder: its wording says so. */
+  event: string;
+  days: number;
+}
+
+export interface PostSchedule {
+  at: string;
+  /** The event's time zone, in which the time is shown. */
+  timezone: string;
+  mode: 'native' | 'queue';
+  /** Why it waits this way, for the preview: "Facebook schedules it", "more than 30 days ahead: ip-post's queue". */
+  why: string;
 }
 
 export interface Plan {

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { adapters } from '../../adapters/index.js';
 import { publishers } from '../../adapters/publishers.js';
 import type { PlatformName } from '../../adapters/names.js';
+import { now, nowMs } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Plan } from '../plan/types.js';
-import type { PostRow, PostState, Store } from '../store/store.js';
+import type { LeaseHolder, PostRow, PostState, Store } from '../store/store.js';
 import { isNetworkError, PublishError } from './errors.js';
 import { mediaAccess } from './media.js';
+import { silentReporter } from './report.js';
 import { delayBefore, type RetryPolicy } from './retry.js';
 import type { CallOptions, PublishContext, Publisher } from './types.js';
 
@@ -14,7 +17,16 @@ export interface PostOutcome {
   platform: string;
   account: string | null;
   languages: string[];
-  status: 'published' | 'failed' | 'unknown' | 'scheduled';
+  status: 'published' | 'failed' | 'unknown' | 'scheduled' | 'missed' | 'cancelled';
+  /** For a post that waits: when it goes out (ISO 8601), and how: on the platform, or in ip-post's queue. */
+  at?: string;
+  /** The event's time zone, in which `at` is shown. */
+  timezone?: string;
+  via?: 'native' | 'queue';
+  /** A reminder: how long before the event. */
+  reminder?: string;
+  /** The post's number in the record (for `ip-post queue`). */
+  post?: number;
   id?: string;
   url?: string;
   error?: string;
@@ -40,51 +52,150 @@ export interface EngineOptions {
   store: Store;
   config: Config;
   reporter: Reporter;
+  /** This process, as the holder of the leases on the posts it publishes. */
+  holder: LeaseHolder;
   env?: NodeJS.ProcessEnv;
 }
 
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${randomBytes(2).toString('hex')}`;
+export function newRunId(at = now()): string {
+  return `${at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${randomBytes(2).toString('hex')}`;
 }
 
-/** Records the plan as a run, then publishes every post. */
+/**
+ * Records the plan as a run, then publishes every post that is due now or that its platform will hold for
+ * its time (native scheduling); posts for ip-post's queue are only recorded, for `run-due`.
+ */
 export async function publishPlan(plan: Plan, options: EngineOptions): Promise<RunResult> {
   const id = newRunId();
-  const rows = options.store.createRun({ id, announcement: plan.announcement, file: plan.file }, plan.posts);
-  return publishRows(id, rows, options);
+  const rows = options.store.createRun(
+    { id, announcement: plan.announcement, file: plan.file },
+    plan.posts.map((post) => ({ plan: post, dueAt: post.schedule?.at, schedule: post.schedule?.mode, reminder: post.reminder?.before })),
+    options.holder,
+  );
+  // The officer may have taken a while to confirm: a post too near its time for the platform's own
+  // scheduling waits in ip-post's queue instead.
+  for (const row of rows) {
+    if (row.state === 'planned' && row.schedule === 'native' && !nativeTime(row) && Date.parse(row.due_at!) > nowMs()) {
+      options.store.reschedule(row.id, row.due_at!, 'queue', 'queued');
+      options.store.release(row.id, options.holder);
+      row.state = 'queued';
+    }
+  }
+  const outcomes = await publishPosts(
+    rows.filter((row) => row.state === 'planned'),
+    options,
+  );
+  options.store.finishRun(id);
+  return { run: id, posts: rows.map((row) => outcomes.get(row.id) ?? outcomeOf(options.store.post(row.id))) };
 }
 
-/** Publishes what a run has not published yet: failed, unknown, interrupted. The platform is checked first. */
+/** States that `retry` sends again: whatever did not go out and is not waiting for its time. */
+const retryable: PostState[] = ['planned', 'sending', 'failed', 'unknown', 'missed'];
+
+/**
+ * Publishes what a run has not published yet: failed, unknown, interrupted, missed. The platform is checked
+ * first. A post another live process is publishing is left to it.
+ */
 export async function resumeRun(runId: string, options: EngineOptions): Promise<RunResult> {
   const rows = options.store.posts(runId);
-  const pending = rows.filter((row) => row.state !== 'published' && row.state !== 'scheduled');
-  const result = await publishRows(runId, pending, options);
-  const done = rows.filter((row) => !pending.includes(row)).map(outcomeOf);
-  return { run: runId, posts: rows.map((row) => result.posts[pending.indexOf(row)] ?? done.shift()!) };
-}
-
-/** Platforms run in parallel; one platform's posts run one after another, as its limits and threads want. */
-async function publishRows(runId: string, rows: PostRow[], options: EngineOptions): Promise<RunResult> {
-  const byPlatform = new Map<string, PostRow[]>();
-  for (const row of rows) byPlatform.set(row.platform, [...(byPlatform.get(row.platform) ?? []), row]);
-  const outcomes = new Map<number, PostOutcome>();
-  await Promise.all(
-    [...byPlatform].map(async ([platform, posts]) => {
-      const publisher = await publishers[platform as PlatformName]();
-      for (const row of posts) outcomes.set(row.id, await publishOne(row, publisher, options));
-    }),
+  const busy = new Map<number, PostOutcome>();
+  const mine = rows.filter((row) => {
+    if (!retryable.includes(row.state)) return false;
+    if (options.store.lease(row.id, options.holder)) return true;
+    busy.set(row.id, { ...outcomeOf(row), status: 'unknown', error: `another ip-post process (${row.lease_holder}) is publishing it now: wait for it, then see \`ip-post history ${runId}\`` });
+    return false;
+  });
+  const outcomes = await publishPosts(
+    mine.map((row) => options.store.post(row.id)),
+    options,
   );
   options.store.finishRun(runId);
-  options.reporter.close();
-  return { run: runId, posts: rows.map((row) => outcomes.get(row.id)!) };
+  return { run: runId, posts: rows.map((row) => outcomes.get(row.id) ?? busy.get(row.id) ?? outcomeOf(options.store.post(row.id))) };
+}
+
+/**
+ * Publishes posts this process holds the leases of. Platforms run in parallel; one platform's posts run one
+ * after another, as its limits and threads want. The leases are renewed while the work goes on.
+ */
+export async function publishPosts(rows: PostRow[], options: EngineOptions): Promise<Map<number, PostOutcome>> {
+  const outcomes = new Map<number, PostOutcome>();
+  if (rows.length === 0) return outcomes;
+  const { store, holder } = options;
+  const heartbeat = setInterval(() => store.renewLeases(holder), Math.max(1000, holder.leaseMs / 3));
+  heartbeat.unref();
+  const byPlatform = new Map<string, PostRow[]>();
+  for (const row of rows) byPlatform.set(row.platform, [...(byPlatform.get(row.platform) ?? []), row]);
+  try {
+    await Promise.all(
+      [...byPlatform].map(async ([platform, posts]) => {
+        const publisher = await publishers[platform as PlatformName]();
+        for (const row of posts) {
+          outcomes.set(row.id, await publishOne(row, publisher, options));
+          store.release(row.id, holder);
+        }
+      }),
+    );
+  } finally {
+    clearInterval(heartbeat);
+    options.reporter.close();
+  }
+  return outcomes;
+}
+
+/**
+ * When the platform should publish the post itself: its time, if the post is to be scheduled natively and
+ * the time is still far enough ahead for the platform to take it; otherwise (a queued post come due, or a
+ * native one whose time came while it could not be sent) it is published now.
+ */
+function nativeTime(row: PostRow): Date | undefined {
+  if (row.schedule !== 'native' || !row.due_at) return undefined;
+  const native = adapters[row.platform as PlatformName].nativeScheduling;
+  const ahead = Date.parse(row.due_at) - nowMs();
+  return native && ahead >= native.minAheadMs ? new Date(row.due_at) : undefined;
 }
 
 async function publishOne(row: PostRow, publisher: Publisher, options: EngineOptions): Promise<PostOutcome> {
-  const { store, config, reporter } = options;
-  const env = options.env ?? process.env;
+  const { store, reporter } = options;
   reporter.start(row);
   store.update(row.id, { state: 'sending', attempt: true, error: null, errorCode: null });
-  const progress = { ...row.progress };
+  const scheduleAt = nativeTime(row);
+  const context = createContext(row, publisher, options, scheduleAt);
+
+  let outcome: PostOutcome;
+  try {
+    const published = await publisher.publish(context);
+    const state: PostState = scheduleAt ? 'scheduled' : 'published';
+    store.update(row.id, { state, remoteId: published.id, url: published.url, error: published.warning ?? null });
+    outcome = outcomeOf(store.post(row.id));
+  } catch (error) {
+    const failure = error instanceof PublishError ? error : isNetworkError(error) ? new PublishError('unknown-outcome', String((error as Error).message)) : publisher.classify(error);
+    const state: PostState = failure.kind === 'unknown-outcome' ? 'unknown' : 'failed';
+    store.update(row.id, { state, error: failure.message, errorCode: failure.code ?? null });
+    outcome = outcomeOf(store.post(row.id));
+  }
+  reporter.finish(row, outcome);
+  return outcome;
+}
+
+/**
+ * Does something to a post that its platform holds (moves or cancels a native schedule), with the same
+ * journal, retries and error translation as publishing. The caller holds the post's lease.
+ */
+export async function changeOnPlatform<T>(row: PostRow, options: Omit<EngineOptions, 'reporter' | 'holder'>, change: (publisher: Publisher, context: PublishContext) => Promise<T>): Promise<T> {
+  const publisher = await publishers[row.platform as PlatformName]();
+  const context = createContext(row, publisher, { ...options, reporter: silentReporter });
+  try {
+    return await change(publisher, context);
+  } catch (error) {
+    throw error instanceof PublishError ? error : publisher.classify(error);
+  }
+}
+
+/** What a publisher gets for one post: settings, secrets, progress kept in the record, and journaled calls. */
+function createContext(row: PostRow, publisher: Publisher, options: Omit<EngineOptions, 'holder'>, scheduleAt?: Date): PublishContext {
+  const { store, config, reporter } = options;
+  const env = options.env ?? process.env;
+  const progress = { ...store.post(row.id).progress };
   const policy: RetryPolicy = { attempts: config.network.attempts, baseMs: config.network.backoffMs, maxWaitMs: config.network.maxWaitMs };
   const settings = config.platforms[row.platform as PlatformName];
 
@@ -103,6 +214,7 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
 
   const context: PublishContext = {
     post: row.plan,
+    ...(scheduleAt && { scheduleAt }),
     settings,
     progress,
     remember,
@@ -180,28 +292,20 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
     },
   };
 
-  let outcome: PostOutcome;
-  try {
-    const published = await publisher.publish(context);
-    store.update(row.id, { state: 'published', remoteId: published.id, url: published.url, error: published.warning ?? null });
-    outcome = { ...base(row), status: 'published', id: published.id, url: published.url, ...(published.warning && { warning: published.warning }) };
-  } catch (error) {
-    const failure = error instanceof PublishError ? error : isNetworkError(error) ? new PublishError('unknown-outcome', String((error as Error).message)) : publisher.classify(error);
-    const state: PostState = failure.kind === 'unknown-outcome' ? 'unknown' : 'failed';
-    store.update(row.id, { state, error: failure.message, errorCode: failure.code ?? null });
-    outcome = { ...base(row), status: state, error: failure.message, ...(failure.code && { code: failure.code }) };
-  }
-  reporter.finish(row, outcome);
-  return outcome;
+  return context;
 }
 
 const base = (row: PostRow) => ({ platform: row.platform, account: row.account, languages: row.languages });
 
 export function outcomeOf(row: PostRow): PostOutcome {
-  const status = row.state === 'published' || row.state === 'scheduled' || row.state === 'failed' ? row.state : 'unknown';
+  const status: PostOutcome['status'] = row.state === 'queued' ? 'scheduled' : row.state === 'planned' || row.state === 'sending' ? 'unknown' : row.state;
   return {
     ...base(row),
+    post: row.id,
     status,
+    ...(row.due_at && { at: row.due_at, timezone: row.plan.schedule?.timezone ?? 'UTC' }),
+    ...(row.schedule && { via: row.schedule }),
+    ...(row.reminder && { reminder: row.reminder }),
     ...(row.remote_id && { id: row.remote_id }),
     ...(row.url && { url: row.url }),
     ...(row.error && status !== 'published' && { error: row.error }),

@@ -2,6 +2,7 @@ import type { Colors } from '../output.js';
 import type { PostRow } from '../store/store.js';
 import type { PostOutcome, Reporter } from './engine.js';
 import { describeSize } from '../media.js';
+import { describeInstant } from '../schedule/when.js';
 
 const label = (post: PostRow) => `${post.platform} ${post.languages.join('+')}`;
 const time = () => new Date().toTimeString().slice(0, 8);
@@ -71,7 +72,7 @@ export function describeOutcome(outcome: PostOutcome, c: Colors): string {
     case 'published':
       return c.green(`published ${outcome.url}`) + (outcome.warning ? c.yellow(` (${outcome.warning})`) : '');
     case 'scheduled':
-      return c.green(`scheduled ${outcome.url ?? ''}`);
+      return c.green(`scheduled: ${describeWaiting(outcome)}`);
     case 'unknown':
       return c.yellow(`unknown: ${outcome.error}`);
     default:
@@ -79,9 +80,21 @@ export function describeOutcome(outcome: PostOutcome, c: Colors): string {
   }
 }
 
+/** "2027-06-01 10:00 EEST (Europe/Riga), Facebook publishes it https://…" */
+function describeWaiting(outcome: PostOutcome): string {
+  const when = outcome.at ? describeInstant(new Date(outcome.at), outcome.timezone ?? 'UTC') : '';
+  const how = outcome.via === 'native' ? `on ${outcome.platform}` : 'in the queue for `ip-post run-due`';
+  return `${when}, ${how}${outcome.url ? ` ${outcome.url}` : ''}`;
+}
+
 /** The closing table: platform, languages, status, and the link or what went wrong. */
 export function summaryTable(posts: PostOutcome[], c: Colors): string {
-  const rows = posts.map((post) => [post.platform, post.languages.join(', '), post.status, post.status === 'published' || post.status === 'scheduled' ? (post.url ?? '') + (post.warning ? ` (${post.warning})` : '') : `${post.error ?? ''}${post.code ? ` [${post.code}]` : ''}`]);
+  const rows = posts.map((post) => [
+    post.platform + (post.reminder ? ` (reminder ${post.reminder})` : ''),
+    post.languages.join(', '),
+    post.status,
+    post.status === 'scheduled' ? describeWaiting(post) : post.status === 'published' ? (post.url ?? '') + (post.warning ? ` (${post.warning})` : '') : `${post.error ?? ''}${post.code ? ` [${post.code}]` : ''}`,
+  ]);
   const header = ['platform', 'languages', 'status', 'link or error'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const paint = (status: string, text: string) => (status === 'published' || status === 'scheduled' ? c.green(text) : status === 'unknown' ? c.yellow(text) : c.red(text));

@@ -37,6 +37,8 @@ export interface MediaAccess {
 /** What a publisher gets for one post. */
 export interface PublishContext {
   post: PlannedPost;
+  /** Publish through the platform's own scheduling, to go public at this time (adapters with `nativeScheduling`). */
+  scheduleAt?: Date;
   settings: PlatformSettings;
   /** What earlier attempts recorded (ids, sessions, offsets). */
   progress: Record<string, unknown>;
@@ -62,4 +64,8 @@ export interface Publisher {
   /** A client or HTTP error, as what happened and what to do. */
   classify(error: unknown): PublishError;
   publish(context: PublishContext): Promise<Published>;
+  /** Moves a post the platform holds for later to another time (native scheduling). */
+  reschedule?(context: PublishContext, remoteId: string, at: Date): Promise<void>;
+  /** Cancels a post the platform holds for later; returns what the officer should know, if anything. */
+  unschedule?(context: PublishContext, remoteId: string): Promise<string | undefined>;
 }

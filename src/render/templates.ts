@@ -29,6 +29,11 @@ export class Templates {
     return this.first([`${name}/${language}`, `${name}/default`, `default/${language}`, 'default/default']);
   }
 
+  /** A reminder before the event: `<platform>/reminder-<lang>`, `<platform>/reminder`, `default/reminder-<lang>`, `default/reminder`. */
+  findReminder(name: string, language: string): Template {
+    return this.first([`${name}/reminder-${language}`, `${name}/reminder`, `default/reminder-${language}`, 'default/reminder']);
+  }
+
   /** How a post in several languages puts its sections together: `<name>/combined.mustache`, else `default/combined.mustache`. */
   layout(name: string): Template {
     return this.first([`${name}/combined`, 'default/combined']);

@@ -1,10 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { nowMs } from '../clock.js';
 import type { PlannedPost } from '../plan/types.js';
 
-/** Where a post stands. `sending`: a call that changes the platform has started and its outcome is not recorded yet. */
-export type PostState = 'planned' | 'sending' | 'published' | 'scheduled' | 'failed' | 'unknown';
+/**
+ * Where a post stands. `queued`: waiting in ip-post's own queue for `run-due`; `scheduled`: handed to the
+ * platform, which publishes it at its time; `sending`: a call that changes the platform has started and its
+ * outcome is not recorded yet; `missed`: its time passed by more than the grace period while nothing ran.
+ */
+export type PostState = 'planned' | 'queued' | 'sending' | 'published' | 'scheduled' | 'failed' | 'unknown' | 'missed' | 'cancelled';
+
+/** How a post waits for its time: on the platform (`native`) or in ip-post's queue. */
+export type ScheduleMode = 'native' | 'queue';
 
 export interface RunRow {
   id: string;
@@ -30,6 +38,29 @@ export interface PostRow {
   error_code: string | null;
   progress: Record<string, unknown>;
   updated_at: string;
+  /** When it is to go out (ISO 8601); null: at once. */
+  due_at: string | null;
+  schedule: ScheduleMode | null;
+  /** For a reminder: how long before the event, as given (`1d`). */
+  reminder: string | null;
+  lease_holder: string | null;
+  /** Until when (ms since the epoch) the holder may work on it without renewing. */
+  lease_until: number | null;
+}
+
+/** A post to record: the plan, and when and how it is to go out. */
+export interface NewPost {
+  plan: PlannedPost;
+  dueAt?: string;
+  schedule?: ScheduleMode;
+  reminder?: string;
+}
+
+/** Who holds leases: this process. `isDead` says whether another holder is known to be gone. */
+export interface LeaseHolder {
+  id: string;
+  leaseMs: number;
+  isDead(holder: string): boolean;
 }
 
 /** Each step moves the schema forward once; `user_version` says how far a database has come. */
@@ -69,6 +100,37 @@ const migrations: string[] = [
      detail TEXT
    );
    CREATE INDEX calls_by_post ON calls (post_id);`,
+  // Scheduling: when a post is due, how it waits, reminders, and leases so that one process publishes it.
+  // SQLite cannot change a CHECK constraint in place, so the table is rebuilt (foreign keys are off meanwhile).
+  `CREATE TABLE posts_next (
+     id INTEGER PRIMARY KEY,
+     run_id TEXT NOT NULL REFERENCES runs(id),
+     position INTEGER NOT NULL,
+     platform TEXT NOT NULL,
+     account TEXT,
+     languages TEXT NOT NULL,
+     plan TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('planned', 'queued', 'sending', 'published', 'scheduled', 'failed', 'unknown', 'missed', 'cancelled')),
+     remote_id TEXT,
+     url TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     error TEXT,
+     error_code TEXT,
+     progress TEXT NOT NULL DEFAULT '{}',
+     updated_at TEXT NOT NULL,
+     due_at TEXT,
+     schedule TEXT CHECK (schedule IN ('native', 'queue')),
+     reminder TEXT,
+     lease_holder TEXT,
+     lease_until INTEGER,
+     UNIQUE (run_id, position)
+   );
+   INSERT INTO posts_next (id, run_id, position, platform, account, languages, plan, state, remote_id, url, attempts, error, error_code, progress, updated_at)
+     SELECT id, run_id, position, platform, account, languages, plan, state, remote_id, url, attempts, error, error_code, progress, updated_at FROM posts;
+   DROP TABLE posts;
+   ALTER TABLE posts_next RENAME TO posts;
+   CREATE INDEX posts_by_state ON posts (state);
+   CREATE INDEX posts_waiting ON posts (due_at) WHERE state IN ('queued', 'sending');`,
 ];
 
 /**
@@ -93,11 +155,23 @@ export class Store {
 
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let step = version; step < migrations.length; step++) {
-      this.db.transaction(() => {
-        this.db.exec(migrations[step]!);
-        this.db.pragma(`user_version = ${step + 1}`);
-      })();
+    if (version > migrations.length) throw new Error(`the record ${this.db.name} was written by a newer ip-post: update ip-post`);
+    if (version === migrations.length) return;
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      for (let step = version; step < migrations.length; step++) {
+        this.db
+          .transaction(() => {
+            // Another process may have migrated meanwhile: the version is read again inside the write lock.
+            if ((this.db.pragma('user_version', { simple: true }) as number) > step) return;
+            this.db.exec(migrations[step]!);
+            if ((this.db.pragma('foreign_key_check') as unknown[]).length) throw new Error(`migrating the record to version ${step + 1} broke a reference`);
+            this.db.pragma(`user_version = ${step + 1}`);
+          })
+          .immediate();
+      }
+    } finally {
+      this.db.pragma('foreign_keys = ON');
     }
   }
 
@@ -105,18 +179,41 @@ export class Store {
     this.db.close();
   }
 
-  createRun(run: { id: string; announcement: string; file: string }, posts: PlannedPost[]): PostRow[] {
-    const now = new Date().toISOString();
+  /**
+   * Records a run and its posts: those due later wait as `queued` (or go to their platform's own schedule),
+   * the rest are `planned`. A holder given leases the posts it will publish at once, so no one else does.
+   */
+  createRun(run: { id: string; announcement: string; file: string }, posts: NewPost[], holder?: LeaseHolder): PostRow[] {
+    const now = stamp();
     this.db.transaction(() => {
       this.db.prepare('INSERT INTO runs (id, announcement, file, created_at) VALUES (?, ?, ?, ?)').run(run.id, run.announcement, run.file, now);
-      const insert = this.db.prepare('INSERT INTO posts (run_id, position, platform, account, languages, plan, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      posts.forEach((post, position) => insert.run(run.id, position, post.platform, post.account, JSON.stringify(post.languages), JSON.stringify(post), 'planned', now));
+      const insert = this.db.prepare(
+        'INSERT INTO posts (run_id, position, platform, account, languages, plan, state, updated_at, due_at, schedule, reminder, lease_holder, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      posts.forEach(({ plan, dueAt, schedule, reminder }, position) => {
+        const queued = schedule === 'queue';
+        insert.run(
+          run.id,
+          position,
+          plan.platform,
+          plan.account,
+          JSON.stringify(plan.languages),
+          JSON.stringify(plan),
+          queued ? 'queued' : 'planned',
+          now,
+          dueAt ?? null,
+          schedule ?? null,
+          reminder ?? null,
+          holder && !queued ? holder.id : null,
+          holder && !queued ? nowMs() + holder.leaseMs : null,
+        );
+      });
     })();
     return this.posts(run.id);
   }
 
   finishRun(id: string): void {
-    this.db.prepare('UPDATE runs SET finished_at = ? WHERE id = ?').run(new Date().toISOString(), id);
+    this.db.prepare('UPDATE runs SET finished_at = ? WHERE id = ?').run(stamp(), id);
   }
 
   run(id: string): RunRow | undefined {
@@ -129,6 +226,11 @@ export class Store {
 
   posts(runId: string): PostRow[] {
     return (this.db.prepare('SELECT * FROM posts WHERE run_id = ? ORDER BY position').all(runId) as Record<string, unknown>[]).map(toPost);
+  }
+
+  postIfAny(id: number): PostRow | undefined {
+    const row = this.db.prepare('SELECT * FROM posts WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    return row && toPost(row);
   }
 
   post(id: number): PostRow {
@@ -152,7 +254,7 @@ export class Store {
         fields.errorCode !== undefined ? 1 : 0,
         fields.errorCode ?? null,
         fields.attempt ? 1 : 0,
-        new Date().toISOString(),
+        stamp(),
         id,
       );
   }
@@ -160,11 +262,11 @@ export class Store {
   /** Remembers how far a post has come on its platform (ids, sessions, offsets), to resume after a crash. */
   setProgress(id: number, key: string, value: unknown): void {
     if (!/^[\w:.-]+$/.test(key)) throw new Error(`progress key ${key} must be letters, digits, _ : . -`);
-    this.db.prepare(`UPDATE posts SET progress = json_set(progress, '$."' || ? || '"', json(?)), updated_at = ? WHERE id = ?`).run(key, JSON.stringify(value ?? null), new Date().toISOString(), id);
+    this.db.prepare(`UPDATE posts SET progress = json_set(progress, '$."' || ? || '"', json(?)), updated_at = ? WHERE id = ?`).run(key, JSON.stringify(value ?? null), stamp(), id);
   }
 
   journal(postId: number, name: string, phase: 'before' | 'after' | 'error', detail?: unknown): void {
-    this.db.prepare('INSERT INTO calls (post_id, at, name, phase, detail) VALUES (?, ?, ?, ?, ?)').run(postId, new Date().toISOString(), name, phase, detail === undefined ? null : JSON.stringify(detail));
+    this.db.prepare('INSERT INTO calls (post_id, at, name, phase, detail) VALUES (?, ?, ?, ?, ?)').run(postId, stamp(), name, phase, detail === undefined ? null : JSON.stringify(detail));
   }
 
   calls(postId: number): { name: string; phase: string; detail: unknown }[] {
@@ -172,6 +274,77 @@ export class Store {
       ...row,
       detail: row.detail === null ? undefined : (JSON.parse(row.detail) as unknown),
     }));
+  }
+
+  /** Whether anything may be due: one indexed look, so that a cron run with nothing to do ends at once. */
+  anythingDue(at: number, options: { includeMissed?: boolean } = {}): boolean {
+    const due = this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state IN ('queued', 'sending') AND due_at <= ?) AS due`).pluck().get(new Date(at).toISOString()) === 1;
+    return due || (Boolean(options.includeMissed) && this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state = 'missed') AS missed`).pluck().get() === 1);
+  }
+
+  /** The posts due now (without leasing them), to check that what they need is there before any is taken. */
+  due(at: number, options: { includeMissed?: boolean } = {}): PostRow[] {
+    const states = options.includeMissed ? `'queued', 'sending', 'missed'` : `'queued', 'sending'`;
+    return (this.db.prepare(`SELECT * FROM posts WHERE state IN (${states}) AND due_at <= ? ORDER BY due_at, id`).all(new Date(at).toISOString()) as Record<string, unknown>[]).map(toPost);
+  }
+
+  /**
+   * Leases up to `limit` due posts for `holder`, in one write transaction, so that of several processes
+   * exactly one gets each post. A post held by another is taken only when its lease ran out or its holder
+   * is known to be dead; what that holder did is in the post's progress and journal, and is checked first.
+   */
+  claimDue(holder: LeaseHolder, at: number, limit: number, options: { includeMissed?: boolean } = {}): PostRow[] {
+    const states = options.includeMissed ? `'queued', 'sending', 'missed'` : `'queued', 'sending'`;
+    return this.db
+      .transaction(() => {
+        const candidates = this.db
+          .prepare(`SELECT id, lease_holder, lease_until FROM posts WHERE state IN (${states}) AND due_at <= ? ORDER BY due_at, id`)
+          .all(new Date(at).toISOString()) as { id: number; lease_holder: string | null; lease_until: number | null }[];
+        const free = candidates.filter((row) => isFree(row, holder, at)).slice(0, limit);
+        const take = this.db.prepare('UPDATE posts SET lease_holder = ?, lease_until = ? WHERE id = ?');
+        for (const row of free) take.run(holder.id, at + holder.leaseMs, row.id);
+        return free.map((row) => this.post(row.id));
+      })
+      .immediate();
+  }
+
+  /** Leases one post for `holder`; false when another live process holds it. */
+  lease(postId: number, holder: LeaseHolder): boolean {
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT id, lease_holder, lease_until FROM posts WHERE id = ?').get(postId) as { id: number; lease_holder: string | null; lease_until: number | null } | undefined;
+        const at = nowMs();
+        if (!row || !isFree(row, holder, at)) return false;
+        this.db.prepare('UPDATE posts SET lease_holder = ?, lease_until = ? WHERE id = ?').run(holder.id, at + holder.leaseMs, postId);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** Keeps the holder's leases alive while it works. */
+  renewLeases(holder: LeaseHolder): void {
+    this.db.prepare('UPDATE posts SET lease_until = ? WHERE lease_holder = ?').run(nowMs() + holder.leaseMs, holder.id);
+  }
+
+  release(postId: number, holder: LeaseHolder): void {
+    this.db.prepare('UPDATE posts SET lease_holder = NULL, lease_until = NULL WHERE id = ? AND lease_holder = ?').run(postId, holder.id);
+  }
+
+  /** Moves a waiting post to another time (and way of waiting). */
+  reschedule(postId: number, dueAt: string, schedule: ScheduleMode, state: PostState): void {
+    this.db.prepare('UPDATE posts SET due_at = ?, schedule = ?, state = ?, error = NULL, error_code = NULL, updated_at = ? WHERE id = ?').run(dueAt, schedule, state, stamp(), postId);
+  }
+
+  /** Back into ip-post's queue, as if never sent: the platform no longer holds it (a native schedule was cancelled there). */
+  requeue(postId: number, dueAt: string): void {
+    this.db
+      .prepare(`UPDATE posts SET state = 'queued', schedule = 'queue', due_at = ?, remote_id = NULL, url = NULL, progress = '{}', error = NULL, error_code = NULL, updated_at = ? WHERE id = ?`)
+      .run(dueAt, stamp(), postId);
+  }
+
+  /** Posts that wait for their time, on the platform or in the queue, and those that missed it; soonest first. */
+  waiting(): PostRow[] {
+    return (this.db.prepare(`SELECT * FROM posts WHERE due_at IS NOT NULL AND state IN ('queued', 'scheduled', 'missed', 'sending') ORDER BY due_at, id`).all() as Record<string, unknown>[]).map(toPost);
   }
 }
 
@@ -182,4 +355,13 @@ function toPost(row: Record<string, unknown>): PostRow {
     plan: JSON.parse(row.plan as string) as PlannedPost,
     progress: JSON.parse(row.progress as string) as Record<string, unknown>,
   };
+}
+
+/** Timestamps in the record follow the clock, so IP_POST_NOW makes a test's record read as its story. */
+function stamp(): string {
+  return new Date(nowMs()).toISOString();
+}
+
+function isFree(row: { lease_holder: string | null; lease_until: number | null }, holder: LeaseHolder, at: number): boolean {
+  return row.lease_holder === null || row.lease_holder === holder.id || (row.lease_until ?? 0) < at || holder.isDead(row.lease_holder);
 }

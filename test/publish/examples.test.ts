@@ -99,7 +99,7 @@ describe('the record', () => {
     const shown = JSON.parse((await session.cli(['history', result.run, '--json'])).stdout) as { posts: { url: string }[] };
     expect(shown.posts.map((post) => post.url)).toEqual(result.posts.map((post) => post.url));
     const retried = await session.cli(['retry', result.run]);
-    expect(retried.stderr).toContain(`Every post of run ${result.run} is already published; nothing to do.`);
+    expect(retried.stderr).toContain(`Nothing of run ${result.run} is left to send: every post is published, scheduled or cancelled.`);
     expect(sandbox().records.list()).toHaveLength(4);
   });
 });

@@ -1,0 +1,215 @@
+import { adapters } from '../../adapters/index.js';
+import type { PlatformName } from '../../adapters/names.js';
+import { nowMs } from '../clock.js';
+import { loadConfig, pointAtSandbox, type Config } from '../config.js';
+import { ExitCode, InputError } from '../errors.js';
+import { colorsFor, type Colors } from '../output.js';
+import { renderCard } from '../preview.js';
+import { changeOnPlatform, outcomeOf, publishPosts } from '../publish/engine.js';
+import { PublishError } from '../publish/errors.js';
+import { leaseHolder } from '../publish/lease.js';
+import { silentReporter } from '../publish/report.js';
+import { chooseSchedule } from '../schedule/mode.js';
+import { calendarDaysBetween } from '../schedule/reminders.js';
+import { describeInstant, parseWhen } from '../schedule/when.js';
+import { loadEnvFiles } from '../secrets.js';
+import { databasePath } from '../store/location.js';
+import { Store, type LeaseHolder, type PostRow } from '../store/store.js';
+import type { AnnounceOptions } from './announce.js';
+
+export interface QueueOptions {
+  json?: boolean;
+  db?: string;
+  config?: string;
+  sandbox?: AnnounceOptions['sandbox'];
+}
+
+interface Session {
+  store: Store;
+  config: Config;
+  holder: LeaseHolder;
+  c: Colors;
+}
+
+async function open<T>(options: QueueOptions, work: (session: Session) => Promise<T>): Promise<T> {
+  const loaded = await loadConfig(options.config);
+  const config = options.sandbox ? pointAtSandbox(loaded, options.sandbox) : loaded;
+  if (options.sandbox) Object.assign(process.env, options.sandbox.credentials);
+  loadEnvFiles(config);
+  const store = await Store.open(databasePath(options.db, config.db));
+  try {
+    return await work({ store, config, holder: leaseHolder(config.schedule.leaseMs), c: colorsFor(process.stdout) });
+  } finally {
+    store.close();
+  }
+}
+
+const zoneOf = (row: PostRow) => row.plan.schedule?.timezone ?? 'UTC';
+const isWaiting = (row: PostRow) => row.state === 'queued' || row.state === 'missed' || (row.state === 'scheduled' && row.due_at !== null && Date.parse(row.due_at) > nowMs());
+
+/** `ip-post queue`: what waits for its time — when, where, in which languages, and how. */
+export async function listQueue(options: QueueOptions): Promise<number> {
+  return open(options, async ({ store, c }) => {
+    const rows = store.waiting().filter((row) => isWaiting(row) || row.state === 'sending');
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ posts: rows.map((row) => ({ ...outcomeOf(row), run: row.run_id, announcement: store.run(row.run_id)?.announcement })) }, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    if (rows.length === 0) {
+      process.stdout.write('Nothing is scheduled.\n');
+      return ExitCode.ok;
+    }
+    const table = rows.map((row) => [
+      String(row.id),
+      describeInstant(new Date(row.due_at!), zoneOf(row)),
+      adapters[row.platform as PlatformName].label,
+      row.languages.join('+'),
+      row.schedule === 'native' ? `on ${adapters[row.platform as PlatformName].label}` : 'queue',
+      row.state === 'missed' ? c.red('missed') : row.state === 'sending' ? c.yellow('sending') : row.state,
+      `${store.run(row.run_id)?.announcement ?? row.run_id}${row.reminder ? ` (reminder ${row.reminder} before)` : ''}`,
+    ]);
+    const header = ['post', 'when', 'platform', 'languages', 'how', 'state', 'announcement'];
+    const widths = header.map((title, column) => Math.max(title.length, ...table.map((row) => stripColours(row[column]!).length)));
+    const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column]! - stripColours(cell).length))).join('  ');
+    process.stdout.write(`${c.bold(line(header))}\n${table.map(line).join('\n')}\n`);
+    process.stdout.write(c.dim('\n`ip-post queue show POST` shows one; `queue cancel` and `queue reschedule` take a post or a run id.\n'));
+    return ExitCode.ok;
+  });
+}
+
+/** `ip-post queue show ID`: one post as it will go out, and where it stands. */
+export async function showQueued(id: string, options: QueueOptions): Promise<number> {
+  return open(options, async ({ store, c }) => {
+    const rows = postsNamed(store, id);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ posts: rows.map((row) => ({ ...outcomeOf(row), run: row.run_id, plan: row.plan })) }, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    for (const row of rows) {
+      const run = store.run(row.run_id)!;
+      const facts = [
+        `post ${row.id} · run ${row.run_id} · ${run.announcement} (${run.file})`,
+        `state: ${row.state}${row.due_at ? ` · ${describeInstant(new Date(row.due_at), zoneOf(row))} · ${row.schedule === 'native' ? `${adapters[row.platform as PlatformName].label} publishes it` : '`ip-post run-due` publishes it'}` : ''}`,
+        ...(row.url ? [`link: ${row.url}`] : []),
+        ...(row.error ? [`${row.state === 'published' ? 'note' : 'error'}: ${row.error}`] : []),
+      ];
+      process.stdout.write(`${facts.join('\n')}\n\n${renderCard({ ...row.plan, schedule: undefined }, c).join('\n')}\n\n`);
+    }
+    return ExitCode.ok;
+  });
+}
+
+/** `ip-post queue cancel ID…`: the post (or every waiting post of a run) will not go out; a native schedule is cancelled on the platform. */
+export async function cancelQueued(ids: string[], options: QueueOptions): Promise<number> {
+  return open(options, async (session) => {
+    const { store, holder, config, c } = session;
+    const rows = ids.flatMap((id) => postsNamed(store, id).filter(isWaiting));
+    if (rows.length === 0) throw new InputError({ message: `nothing of ${ids.join(', ')} is waiting to go out`, fix: '`ip-post queue` lists what is scheduled' });
+    let failed = false;
+    for (const row of rows) {
+      const what = describePost(row);
+      try {
+        holdOrFail(store, row, holder);
+        let note: string | undefined;
+        if (row.state === 'scheduled') {
+          note = await changeOnPlatform(row, { store, config }, async (publisher, context) => {
+            if (!publisher.unschedule) throw new PublishError('fatal', `${row.platform} cannot cancel a scheduled post from ip-post`);
+            return publisher.unschedule(context, row.remote_id!);
+          });
+        }
+        store.update(row.id, { state: 'cancelled', error: `cancelled by \`ip-post queue cancel\`${note ? `; ${note}` : ''}` });
+        store.release(row.id, holder);
+        process.stdout.write(`${c.green('cancelled')} ${what}${note ? c.dim(` — ${note}`) : ''}\n`);
+      } catch (error) {
+        store.release(row.id, holder);
+        if (!(error instanceof PublishError)) throw error;
+        failed = true;
+        process.stdout.write(`${c.red('not cancelled')} ${what}: ${error.message}${error.code ? ` [${error.code}]` : ''}\n`);
+      }
+    }
+    return failed ? ExitCode.planHasErrors : ExitCode.ok;
+  });
+}
+
+/** `ip-post queue reschedule ID WHEN`: a post (or a run's waiting announcement posts) moves to another time, on the platform too. */
+export async function rescheduleQueued(id: string, when: string, options: QueueOptions): Promise<number> {
+  return open(options, async (session) => {
+    const { store, holder, config, c } = session;
+    const named = postsNamed(store, id).filter(isWaiting);
+    // A run's reminders keep their times: they are tied to the event, not to the announcement.
+    const rows = /^\d+$/.test(id) ? named : named.filter((row) => !row.reminder);
+    if (rows.length === 0) throw new InputError({ message: `nothing of ${id} is waiting to go out`, fix: '`ip-post queue` lists what is scheduled' });
+    const at = parseWhen(when, { zone: zoneOf(rows[0]!), now: new Date(nowMs()), flag: 'WHEN' });
+    for (const row of rows) checkReminderWording(row, at);
+
+    let failed = false;
+    for (const row of rows) {
+      const what = describePost(row);
+      const adapter = adapters[row.platform as PlatformName];
+      const next = chooseSchedule(adapter, config.platforms[row.platform as PlatformName].schedule, at, zoneOf(row), nowMs());
+      try {
+        holdOrFail(store, row, holder);
+        if (row.state === 'scheduled' && next.mode === 'native') {
+          await changeOnPlatform(row, { store, config }, (publisher, context) => publisher.reschedule!(context, row.remote_id!, at));
+          store.reschedule(row.id, at.toISOString(), 'native', 'scheduled');
+        } else if (row.state === 'scheduled') {
+          await changeOnPlatform(row, { store, config }, (publisher, context) => publisher.unschedule!(context, row.remote_id!));
+          store.requeue(row.id, at.toISOString());
+        } else if (next.mode === 'native') {
+          // From the queue to the platform's own schedule: sent now, to be published at its time.
+          store.reschedule(row.id, at.toISOString(), 'native', 'planned');
+          const outcome = (await publishPosts([store.post(row.id)], { store, config, holder, reporter: silentReporter })).get(row.id)!;
+          if (outcome.status !== 'scheduled') throw new PublishError('fatal', `${outcome.error ?? outcome.status}: \`ip-post retry ${row.run_id}\` tries again`, outcome.code);
+        } else {
+          store.reschedule(row.id, at.toISOString(), 'queue', 'queued');
+        }
+        store.release(row.id, holder);
+        process.stdout.write(`${c.green('rescheduled')} ${what} → ${describeInstant(at, zoneOf(row))} (${next.why})\n`);
+      } catch (error) {
+        store.release(row.id, holder);
+        if (!(error instanceof PublishError)) throw error;
+        failed = true;
+        process.stdout.write(`${c.red('not rescheduled')} ${what}: ${error.message}${error.code ? ` [${error.code}]` : ''}\n`);
+      }
+    }
+    return failed ? ExitCode.planHasErrors : ExitCode.ok;
+  });
+}
+
+/** A post number, or a run id (all its posts). */
+function postsNamed(store: Store, id: string): PostRow[] {
+  if (/^\d+$/.test(id)) {
+    const row = store.postIfAny(Number(id));
+    if (!row) throw new InputError({ path: 'ID', message: `no post ${id} in the record`, fix: '`ip-post queue` lists scheduled posts by number' });
+    return [row];
+  }
+  if (!store.run(id)) throw new InputError({ path: 'ID', message: `no post or run "${id}" in the record`, fix: 'give a post number from `ip-post queue`, or a run id from `ip-post history`' });
+  return store.posts(id);
+}
+
+function holdOrFail(store: Store, row: PostRow, holder: LeaseHolder): void {
+  if (!store.lease(row.id, holder)) throw new PublishError('fatal', `another ip-post process (${row.lease_holder}) is working on it now: try again in a minute`);
+}
+
+/** A reminder says "tomorrow" or "in 7 days": at another day that would no longer be true. */
+function checkReminderWording(row: PostRow, at: Date): void {
+  const reminder = row.plan.reminder;
+  if (!reminder) return;
+  const days = calendarDaysBetween(at, new Date(reminder.event), zoneOf(row));
+  if (days !== reminder.days) {
+    throw new InputError({
+      path: 'WHEN',
+      message: `post ${row.id} is the ${reminder.before} reminder, worded for ${reminder.days} day(s) before the event; at ${describeInstant(at, zoneOf(row))} it would be ${days}`,
+      fix: `keep it on the same day, or cancel it (ip-post queue cancel ${row.id}) and schedule the announcement again with the --reminders you want`,
+    });
+  }
+}
+
+function describePost(row: PostRow): string {
+  return `post ${row.id} (${adapters[row.platform as PlatformName].label} ${row.languages.join('+')}${row.reminder ? `, reminder ${row.reminder} before` : ''})`;
+}
+
+function stripColours(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}

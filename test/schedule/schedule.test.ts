@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { example } from '../helpers.js';
+import { useSandbox } from '../sandbox/helpers.js';
+import { scheduling } from './helpers.js';
+
+// 20 May 2027, 09:00 in Riga: the seminar (8–9 June) is announced for 1 June, 10:00 EEST (07:00 UTC).
+const now = '2027-05-20T06:00:00.000Z';
+const due = '2027-06-01T07:00:00.000Z';
+const minutes = (iso: string, delta: number) => new Date(Date.parse(iso) + delta * 60_000).toISOString();
+const sandbox = useSandbox({ now });
+
+describe('announce --at: each post waits its way, and goes out at its time, not before', () => {
+  it('Facebook and YouTube hold theirs with the right time; the queue sends the rest once when due', async () => {
+    const session = await scheduling(sandbox());
+    const { result, run } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--lang', 'lv']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(result.posts.map((post) => [post.platform, post.status, post.via, post.at])).toEqual([
+      ['facebook', 'scheduled', 'native', due],
+      ['instagram', 'scheduled', 'queue', due],
+      ['x', 'scheduled', 'queue', due],
+      ['youtube', 'scheduled', 'native', due],
+      ['tiktok', 'scheduled', 'queue', due],
+    ]);
+    const received = (platform: string) => sandbox().records.list(platform);
+    expect(received('facebook')).toMatchObject([{ scheduledAt: due, published: false }]);
+    expect(received('youtube')).toMatchObject([{ scheduledAt: due, published: false, privacy: 'private' }]);
+    for (const platform of ['instagram', 'x', 'tiktok']) expect(received(platform)).toEqual([]);
+
+    // Cron, before the time: nothing to do, and nothing said.
+    for (const time of [now, minutes(due, -1)]) {
+      const early = await session.runDue(time);
+      expect([early.code, early.stdout, early.stderr]).toEqual([0, '', '']);
+    }
+    for (const platform of ['instagram', 'x', 'tiktok']) expect(received(platform)).toEqual([]);
+
+    const onTime = await session.runDue(minutes(due, 1));
+    expect(onTime.code, onTime.stderr).toBe(0);
+    expect(onTime.posts.map((post) => [post.platform, post.status])).toEqual([
+      ['instagram', 'published'],
+      ['x', 'published'],
+      ['tiktok', 'published'],
+    ]);
+    for (const platform of ['facebook', 'instagram', 'x', 'youtube', 'tiktok']) expect(received(platform), platform).toHaveLength(1);
+    // The platforms published their own at the time.
+    expect(received('facebook')[0]).toMatchObject({ published: true });
+    expect(received('youtube')[0]).toMatchObject({ published: true, privacy: 'public' });
+
+    const again = await session.runDue(minutes(due, 10));
+    expect([again.code, again.stdout]).toEqual([0, '']);
+    for (const platform of ['instagram', 'x', 'tiktok']) expect(received(platform), platform).toHaveLength(1);
+    expect((await session.cli(['history', result.run, '--json'])).stdout).toContain('"status": "published"');
+  });
+
+  it('the preview says which way each post will go', async () => {
+    const session = await scheduling(sandbox());
+    const preview = await session.at(now, ['announce', example('seminar.yml'), '--dry-run', '--lang', 'lv', '--at', '2027-06-01 10:00']);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain('when     2027-06-01 10:00 EEST (Europe/Riga) — Facebook publishes it at its time');
+    expect(preview.stdout).toContain('when     2027-06-01 10:00 EEST (Europe/Riga) — X has no scheduling of its own: `ip-post run-due` publishes it');
+    // More than 30 days ahead: too far for Facebook's own scheduling.
+    const far = await session.at(now, ['announce', example('seminar.yml'), '--dry-run', '--json', '--lang', 'lv', '--only', 'facebook,youtube', '--at', '2027-07-01 10:00']);
+    const plan = JSON.parse(far.stdout) as { posts: { platform: string; schedule: { mode: string; why: string } }[] };
+    expect(plan.posts.map((post) => [post.platform, post.schedule.mode])).toEqual([
+      ['facebook', 'queue'],
+      ['youtube', 'native'],
+    ]);
+    expect(plan.posts[0]!.schedule.why).toBe('Facebook schedules at most 30 days ahead: `ip-post run-due` publishes it');
+  });
+
+  it('config can keep every post in ip-post’s queue', async () => {
+    const session = await scheduling(sandbox(), { platforms: { facebook: { schedule: 'queue' } } });
+    const { result } = await session.schedule(example('seminar.yml'), '+2h', now, ['--lang', 'lv', '--only', 'facebook']);
+    expect(result.posts).toMatchObject([{ platform: 'facebook', status: 'scheduled', via: 'queue', at: minutes(now, 120) }]);
+    expect(sandbox().records.list()).toEqual([]);
+    const done = await session.runDue(minutes(now, 121));
+    expect(done.posts).toMatchObject([{ platform: 'facebook', status: 'published' }]);
+    expect(sandbox().records.list('facebook')).toMatchObject([{ published: true }]);
+  });
+
+  it('a time in the past, or one that is not a time, is refused with exit 2 and nothing is sent', async () => {
+    const session = await scheduling(sandbox());
+    const past = await session.at(now, ['announce', example('seminar.yml'), '--yes', '--at', '2027-05-19 10:00']);
+    expect(past.code).toBe(2);
+    expect(past.stderr).toMatch(/--at: .*in the past/);
+    expect(past.stderr).not.toMatch(/\n\s+at /);
+    const garbage = await session.at(now, ['announce', example('seminar.yml'), '--yes', '--at', 'next friday']);
+    expect(garbage.code).toBe(2);
+    expect(garbage.stderr).toContain('--at');
+    expect(sandbox().records.list()).toEqual([]);
+  });
+});
+
+describe('missed runs', () => {
+  it('a post later than the grace period is reported missed, not sent late; --catch-up sends it once', async () => {
+    const session = await scheduling(sandbox(), { schedule: { graceMinutes: 60 } });
+    await session.schedule(example('seminar.yml'), '+1h', now, ['--lang', 'lv', '--only', 'x']);
+    const late = await session.runDue(minutes(now, 60 + 61));
+    expect(late.code).toBe(1);
+    expect(late.posts).toMatchObject([{ platform: 'x', status: 'missed' }]);
+    expect(late.posts[0]!.error).toMatch(/passed 61 min ago.*--catch-up/);
+    expect(sandbox().records.list('x')).toEqual([]);
+    // Reported once: the next run has nothing to say.
+    const next = await session.runDue(minutes(now, 60 + 66));
+    expect([next.code, next.stdout]).toEqual([0, '']);
+    expect((await session.queue(minutes(now, 60 + 66))).map((post) => post.status)).toEqual(['missed']);
+
+    const caughtUp = await session.runDue(minutes(now, 60 + 70), ['--catch-up']);
+    expect(caughtUp.code, caughtUp.stderr).toBe(0);
+    expect(caughtUp.posts).toMatchObject([{ platform: 'x', status: 'published' }]);
+    expect(sandbox().records.list('x')).toHaveLength(1);
+    expect(await session.queue(minutes(now, 60 + 71))).toEqual([]);
+  });
+});
+
+describe('queue cancel and reschedule change the platform too', () => {
+  it('moves native schedules on Facebook and YouTube, and the queue’s own', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--lang', 'lv', '--only', 'facebook,youtube,x']);
+    const moved = await session.at(now, ['queue', 'reschedule', result.run, '2027-05-25 12:00']);
+    expect(moved.code, moved.stdout + moved.stderr).toBe(0);
+    const newTime = '2027-05-25T09:00:00.000Z';
+    expect(sandbox().records.list('facebook')).toMatchObject([{ scheduledAt: newTime, published: false }]);
+    expect(sandbox().records.list('youtube')).toMatchObject([{ scheduledAt: newTime, privacy: 'private' }]);
+    expect((await session.queue(now)).map((post) => [post.platform, post.at, post.via])).toEqual([
+      ['facebook', newTime, 'native'],
+      ['x', newTime, 'queue'],
+      ['youtube', newTime, 'native'],
+    ]);
+    const early = await session.runDue(minutes(newTime, 1));
+    expect(early.posts.map((post) => post.platform)).toEqual(['x']);
+    expect(sandbox().records.list('x')).toHaveLength(1);
+  });
+
+  it('cancels: the Facebook post is deleted, the YouTube video stays private without a time, the queued post never goes out', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--lang', 'lv', '--only', 'facebook,youtube,x']);
+    const ids = result.posts.map((post) => String(post.post));
+    const cancelled = await session.at(now, ['queue', 'cancel', ...ids]);
+    expect(cancelled.code, cancelled.stdout + cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toContain('private video');
+    expect(sandbox().records.list('facebook')).toEqual([]);
+    const [video] = sandbox().records.list('youtube');
+    expect(video).toMatchObject({ privacy: 'private', published: false });
+    expect(video!.scheduledAt).toBeUndefined();
+    expect(await session.queue(now)).toEqual([]);
+    const later = await session.runDue(minutes(due, 1));
+    expect([later.code, later.stdout]).toEqual([0, '']);
+    expect(sandbox().records.list('x')).toEqual([]);
+    const history = JSON.parse((await session.cli(['history', result.run, '--json'])).stdout) as { posts: { status: string }[] };
+    expect(history.posts.map((post) => post.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+  });
+
+  it('a Facebook post moved beyond 30 days leaves Facebook’s schedule for the queue, and goes out once', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--lang', 'lv', '--only', 'facebook']);
+    const farAway = '2027-07-15T07:00:00.000Z';
+    const moved = await session.at(now, ['queue', 'reschedule', String(result.posts[0]!.post), '2027-07-15 10:00']);
+    expect(moved.code, moved.stdout + moved.stderr).toBe(0);
+    expect(moved.stdout).toContain('Facebook schedules at most 30 days ahead');
+    expect(sandbox().records.list('facebook')).toEqual([]);
+    expect(await session.queue(now)).toMatchObject([{ platform: 'facebook', at: farAway, via: 'queue', status: 'scheduled' }]);
+    const out = await session.runDue(minutes(farAway, 1));
+    expect(out.posts).toMatchObject([{ platform: 'facebook', status: 'published' }]);
+    expect(sandbox().records.list('facebook')).toMatchObject([{ published: true }]);
+  });
+
+  it('an unknown post or a time in the past is an input error', async () => {
+    const session = await scheduling(sandbox());
+    const missing = await session.at(now, ['queue', 'cancel', '999']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no post 999 in the record');
+    const { result } = await session.schedule(example('seminar.yml'), '+1d', now, ['--lang', 'lv', '--only', 'x']);
+    const past = await session.at(now, ['queue', 'reschedule', String(result.posts[0]!.post), '2027-05-01 10:00']);
+    expect(past.code).toBe(2);
+    expect(past.stderr).toMatch(/in the past/);
+  });
+});
+
+describe('reminders', () => {
+  it('go out before the event with the right relative wording in each language', async () => {
+    const session = await scheduling(sandbox());
+    // Announced now; the seminar starts 8 June 2027, 10:00 EEST.
+    const { result, run } = await session.schedule(example('seminar.yml'), undefined, now, ['--only', 'x,facebook', '--reminders', '7d,1d,2h']);
+    expect(run.code, run.stderr).toBe(0);
+    const reminders = result.posts.filter((post) => post.reminder);
+    expect([...new Set(reminders.map((post) => `${post.reminder} ${post.at}`))]).toEqual(['7d 2027-06-01T07:00:00.000Z', '1d 2027-06-07T07:00:00.000Z', '2h 2027-06-08T05:00:00.000Z']);
+    // Facebook holds its reminders; X's wait in the queue.
+    expect(reminders.filter((post) => post.platform === 'facebook').map((post) => post.via)).toEqual(['native', 'native', 'native']);
+    const facebook = sandbox().records.list('facebook').filter((post) => post.scheduledAt);
+    expect(facebook.map((post) => post.text!.split('\n')[0])).toEqual([
+      expect.stringContaining('⏰ Pēc 7 dienām, 2027. gada 8.–9. jūnijā, plkst. 10.00: '),
+      expect.stringContaining('⏰ Rīt plkst. 10.00: '),
+      expect.stringContaining('⏰ Šodien plkst. 10.00: '),
+    ]);
+
+    // X: the announcement went out now, one post per language; then each reminder at its time.
+    const xTexts = () => sandbox().records.list('x').map((post) => post.text!.split('\n')[0]!);
+    expect(xTexts()).toHaveLength(3);
+    for (const time of ['2027-06-01T07:01:00.000Z', '2027-06-07T07:01:00.000Z', '2027-06-08T05:01:00.000Z']) {
+      const ran = await session.runDue(time);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.posts.map((post) => post.platform)).toEqual(['x', 'x', 'x']);
+    }
+    expect(xTexts().slice(3)).toEqual([
+      expect.stringMatching(/^⏰ Pēc 7 dienām, 2027\. gada 8\.–9\. jūnijā, plkst\. 10\.00: /),
+      expect.stringMatching(/^⏰ Через 7 дней, 8–9 июня 2027\u00a0г\., в 10:00: /),
+      expect.stringMatching(/^⏰ In 7 days: 8–9 June 2027 at 10:00: /),
+      expect.stringMatching(/^⏰ Rīt plkst\. 10\.00: /),
+      expect.stringMatching(/^⏰ Завтра в 10:00: /),
+      expect.stringMatching(/^⏰ Tomorrow at 10:00: /),
+      expect.stringMatching(/^⏰ Šodien plkst\. 10\.00: /),
+      expect.stringMatching(/^⏰ Сегодня в 10:00: /),
+      expect.stringMatching(/^⏰ Today at 10:00: /),
+    ]);
+  });
+
+  it('reminders that would come before the announcement are left out, and said so', async () => {
+    const session = await scheduling(sandbox());
+    const preview = await session.at(now, ['announce', example('seminar.yml'), '--dry-run', '--json', '--only', 'x', '--lang', 'lv', '--at', '2027-06-05 10:00', '--reminders', '7d,1d']);
+    const plan = JSON.parse(preview.stdout) as { warnings: string[]; posts: { reminder?: { before: string } }[] };
+    expect(plan.posts.map((post) => post.reminder?.before ?? 'announcement')).toEqual(['announcement', '1d']);
+    expect(plan.warnings).toContain('the 7d reminder would go out at 2027-06-01 10:00 EEST (Europe/Riga), before the announcement itself: left out');
+  });
+});
