@@ -141,6 +141,91 @@ try {
   } finally {
     await sandbox.stop();
   }
+
+  await benchRunDue();
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+// run-due from cron: with 100,000 posts queued for later and nothing due it must end about as soon as
+// Node does; with 1,000 posts due it publishes them into a sandbox (whose daily caps are raised for this).
+async function benchRunDue() {
+  const { default: Database } = await import('better-sqlite3');
+  const { createRequire } = await import('node:module');
+  const recordFor = (name) => {
+    const file = join(work, name);
+    // Any command that opens the record creates it at the current schema.
+    spawnSync(process.execPath, [bin, 'history', '--db', file], { env });
+    return file;
+  };
+  const insertQueued = (file, rows) => {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.transaction(() => {
+      const run = db.prepare('INSERT INTO runs (id, announcement, file, created_at) VALUES (?, ?, ?, ?)');
+      const post = db.prepare(`INSERT INTO posts (run_id, position, platform, account, languages, plan, state, updated_at, due_at, schedule) VALUES (?, ?, ?, NULL, '["lv"]', ?, 'queued', ?, ?, 'queue')`);
+      for (const [index, row] of rows.entries()) {
+        if (index === 0 || rows[index - 1].run !== row.run) run.run(row.run, 'bench', 'bench.yml', '2027-05-01T00:00:00Z');
+        post.run(row.run, row.position, row.plan.platform, JSON.stringify(row.plan), '2027-05-01T00:00:00Z', row.due);
+      }
+    })();
+    db.close();
+  };
+
+  const idle = recordFor('idle.db');
+  const stub = { platform: 'x', account: null, languages: ['lv'], strategy: 'separate', format: 'post', text: 'later', media: [], lengths: [], notes: [], warnings: [], errors: [] };
+  insertQueued(idle, Array.from({ length: 100_000 }, (_, index) => ({ run: `run-${Math.floor(index / 5)}`, position: index % 5, plan: stub, due: new Date(Date.parse('2099-01-01T00:00:00Z') + index * 60_000).toISOString() })));
+  const idleTimes = { node: [], runDue: [] };
+  for (let run = 0; run < runs; run++) {
+    for (const [name, args] of [['node', ['-e', '0']], ['runDue', [bin, 'run-due', '--db', idle]]]) {
+      const started = process.hrtime.bigint();
+      const result = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      idleTimes[name].push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (result.status !== 0 || String(result.stdout)) throw new Error(`run-due with nothing due: exit ${result.status} ${result.stdout}${result.stderr}`);
+    }
+  }
+  const idleMs = median(idleTimes.runDue);
+  console.log(`\n${'run-due, 100,000 queued, nothing due'.padEnd(40)} ${idleMs.toFixed(1).padStart(7)} ms   ${(idleMs / median(idleTimes.node)).toFixed(2)}× node -e 0`);
+
+  // 1,000 due posts: the Facebook and YouTube posts of 500 announcements, each its own text, planned by
+  // ip-post itself (a dry-run's JSON plan, with each medium's file put back). Instagram (400 containers a
+  // day), X (100 posts in 15 minutes) and TikTok (15 a day) take far fewer than 1,000, as the platforms do.
+  // The sandbox runs in this process: commands run alongside it, not blocking it.
+  const runAsync = (args, extraEnv = {}) =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = [];
+      const err = [];
+      child.stdout.on('data', (chunk) => out.push(chunk));
+      child.stderr.on('data', (chunk) => err.push(chunk));
+      child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    });
+  const { startSandbox } = createRequire(import.meta.url)(`${root}dist/commands/sandbox.cjs`);
+  const sandbox = await startSandbox({ processingPolls: 1, youtubeUploadsPerDay: 1_000_000, youtubeUnitsPerDay: 1_000_000_000 });
+  try {
+    const media = `${root}examples/media`;
+    writeFileSync(join(work, 'due.yml'), `id: bench-due\nlanguages: [lv]\nplatforms: [facebook, youtube]\nevent: { title: "Seminārs nr. 0", start: 2027-06-08T10:00, place: Daugavpils }\ntext: "Seminārs nr. 0 visiem interesentiem."\nmedia: [{ path: ${media}/poster.jpg, alt: Plakāts }, { path: ${media}/teaser.mp4 }]\n`);
+    const planned = await runAsync([bin, 'announce', join(work, 'due.yml'), '--dry-run', '--json', '--sandbox', sandbox.url]);
+    if (planned.status !== 0) throw new Error(`planning the run-due bench: ${planned.stderr}`);
+    const template = JSON.parse(String(planned.stdout)).posts.map((post) => ({ ...post, media: post.media.map((item) => ({ ...item, file: item.source })) }));
+    const due = '2027-06-01T07:00:00.000Z';
+    const rows = [];
+    for (let index = 0; rows.length < 1000; index++) {
+      for (const post of template) {
+        if (rows.length === 1000) break;
+        const plan = JSON.parse(JSON.stringify({ ...post, schedule: { at: due, timezone: 'Europe/Riga', mode: 'queue', why: 'bench' } }).replaceAll('nr. 0', `nr. ${index}`));
+        rows.push({ run: `due-${index}`, position: rows.filter((row) => row.run === `due-${index}`).length, plan, due });
+      }
+    }
+    const busy = recordFor('due.db');
+    insertQueued(busy, rows);
+    const started = process.hrtime.bigint();
+    const result = await runAsync([bin, 'run-due', '--json', '--db', busy, '--sandbox', sandbox.url], { IP_POST_NOW: '2027-06-01T07:01:00.000Z' });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const published = JSON.parse(String(result.stdout) || '{"posts":[]}').posts.filter((post) => post.status === 'published').length;
+    if (result.status !== 0 || published !== 1000 || sandbox.records.list().length !== 1000) throw new Error(`run-due with 1,000 due: exit ${result.status}, ${published} published, ${sandbox.records.list().length} on the sandbox: ${result.stderr}`);
+    console.log(`${'run-due, 1,000 due posts (FB, YouTube)'.padEnd(40)} ${seconds.toFixed(1).padStart(7)} s    ${(1000 / seconds).toFixed(0)} posts/s`);
+  } finally {
+    await sandbox.close();
+  }
 }

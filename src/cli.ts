@@ -9,6 +9,7 @@ import type * as PublishCommand from './commands/publish.js';
 import type * as QueueCommand from './commands/queue.js';
 import type * as RunDueCommand from './commands/run-due.js';
 import type * as SandboxCommand from './commands/sandbox.js';
+import { parseNowVariable } from './clock.js';
 import { ExitCode, formatProblem, isInputError } from './errors.js';
 
 // Only commander is loaded up front; each command loads its own bundle when it runs,
@@ -207,6 +208,8 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const program = buildProgram((code) => (exitCode = code));
   try {
+    // A mistyped test clock must stop every command, not only those that happen to read the time.
+    parseNowVariable(process.env.IP_POST_NOW);
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {

@@ -18,7 +18,15 @@ describe('config.example.json', () => {
     const example = JSON.parse(await readFile(join(projectRoot, 'config.example.json'), 'utf8')) as { platforms: Record<string, Record<string, unknown>> };
     for (const name of platformNames) {
       const adapter = adapters[name];
-      const settings = ['account', 'languages', 'baseUrl', ...(adapter.defaults.uploadBaseUrl ? ['uploadBaseUrl'] : []), ...Object.keys(adapter.settings)];
+      const settings = [
+        'account',
+        'languages',
+        'baseUrl',
+        ...(adapter.defaults.uploadBaseUrl ? ['uploadBaseUrl'] : []),
+        ...(adapter.nativeScheduling ? ['schedule'] : []),
+        ...(adapter.reminders ? ['reminders'] : []),
+        ...Object.keys(adapter.settings),
+      ];
       expect(Object.keys(example.platforms[name]!).sort(), name).toEqual(settings.sort());
     }
   });

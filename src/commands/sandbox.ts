@@ -6,6 +6,8 @@ import { removeSandboxState, writeSandboxState } from '../sandbox/attach.js';
 import { startSandbox, type LoggedRequest } from '../sandbox/server.js';
 
 export { attachSandbox } from '../sandbox/attach.js';
+// For npm run bench, which starts a sandbox with its daily caps raised.
+export { startSandbox } from '../sandbox/server.js';
 
 export interface SandboxCommandOptions {
   port: string;

@@ -34,6 +34,7 @@ const languageSchema = v.strictObject({
     v.strictObject({ near: v.string(), nearAllDay: v.string(), far: v.string(), farAllDay: v.string() }),
     { near: '{{RelativeDay}}, {{startTime}}', nearAllDay: '{{RelativeDay}}', far: '{{RelativeDay}}: {{when}}', farAllDay: '{{RelativeDay}}: {{date}}' },
   ),
+  relativeDays: v.optional(v.record(v.pipe(v.string(), v.regex(/^-?\d+$/, 'must be a number of days')), v.string())),
   noEndWords: v.optional(v.array(v.string()), []),
   words: v.record(v.string(), v.string()),
 });
@@ -47,6 +48,7 @@ const languageHelp: Record<string, string> = {
   when: 'give the patterns allDay, at, sameDay and days (see templates/languages/en.yml)',
   noEndWords: 'list short words a shortened text must not end on before "…", e.g. [and, the, of]',
   reminder: 'give the patterns near, nearAllDay (today or tomorrow) and far, farAllDay (later) for reminders (see templates/languages/en.yml)',
+  relativeDays: 'map a number of days to how reminders say it, e.g. 7: pēc nedēļas (otherwise Intl words it: pēc 7 dienām)',
   seats: 'give the phrase for each plural form Intl uses for this language, e.g. one: "{{count}} seat", other: "{{count}} seats"',
   words: 'give each word the templates use, e.g. register: Registration',
 };

@@ -16,10 +16,11 @@ export interface WhenView {
 
 const dateParts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric' };
 
-export function describeWhen(event: Pick<EventDetails, 'start' | 'end' | 'timezone'>, language: LanguageData): WhenView {
+/** `withoutYear`: a reminder in the event's own year says "8.–9. jūnijā", not "2027. gada 8.–9. jūnijā". */
+export function describeWhen(event: Pick<EventDetails, 'start' | 'end' | 'timezone'>, language: LanguageData, options: { withoutYear?: boolean } = {}): WhenView {
   const { start, end, timezone: timeZone } = event;
   const locale = language.intlLocale;
-  const dayFormat = new Intl.DateTimeFormat(locale, { ...dateParts, timeZone });
+  const dayFormat = new Intl.DateTimeFormat(locale, { ...dateParts, ...(options.withoutYear && { year: undefined }), timeZone });
   const clockFormat = new Intl.DateTimeFormat(locale, { hour: language.hour, minute: '2-digit', timeZone });
   const overnight = Boolean(end && !start.allDay && endsInTheSmallHours(start.instant, end.instant, timeZone));
   const sameDay = !end || overnight || dayFormat.format(start.instant) === dayFormat.format(end.instant);

@@ -56,7 +56,7 @@ export function createPlanContext(input: ContextInput): PlanContext<Record<strin
           const view = buildView(content, language(code), { text: texts[code], hashtags: combined ? [] : kept });
           const { reminder } = input;
           if (!reminder) return templates.render(templates.find(platform, code), { ...view, ...extra(code) });
-          const relative = describeReminder(reminder.at, content.event, view, language(code), reminder.offset.before);
+          const relative = describeReminder(reminder.at, content.event, language(code), reminder.offset.before);
           return templates.render(templates.findReminder(platform, code), { ...view, ...relative, ...extra(code) });
         });
         if (!combined) return sections[0]!;

@@ -3,7 +3,7 @@ import type { EventDetails } from '../announcement/model.js';
 import { InputError } from '../errors.js';
 import { fill } from '../render/templates.js';
 import type { LanguageData } from '../i18n/language.js';
-import type { WhenView } from '../i18n/when.js';
+import { describeWhen } from '../i18n/when.js';
 
 /** One reminder of `--reminders 7d,1d,2h`: how long before the event. */
 export interface ReminderOffset {
@@ -52,7 +52,7 @@ export function reminderTime(event: Pick<EventDetails, 'start' | 'timezone'>, of
 
 /** What a reminder template can say about how near the event is, in one language. */
 export interface ReminderView {
-  /** "rīt", "завтра", "tomorrow", "pēc 7 dienām", as Intl says it (from the reminder's day to the event's). */
+  /** "rīt", "завтра", "tomorrow", "pēc nedēļas": the language's `relativeDays`, else Intl (from the reminder's day to the event's). */
   relativeDay: string;
   /** The same, capitalised to start a sentence: "Rīt", "Завтра", "In 7 days". */
   RelativeDay: string;
@@ -60,17 +60,23 @@ export interface ReminderView {
   reminderWhen: string;
   /** As given to --reminders: `1d`. */
   reminderBefore: string;
+  /** The event's date and `when`, without the year when the reminder is in the event's year. */
+  date: string;
+  when: string;
 }
 
 /** How the event's time reads from the moment the reminder goes out. */
-export function describeReminder(at: Date, event: Pick<EventDetails, 'start' | 'timezone'>, when: WhenView, language: LanguageData, before: string): ReminderView {
+export function describeReminder(at: Date, event: Pick<EventDetails, 'start' | 'end' | 'timezone'>, language: LanguageData, before: string): ReminderView {
   const days = calendarDaysBetween(at, event.start.instant, event.timezone);
-  const relativeDay = new Intl.RelativeTimeFormat(language.intlLocale, { numeric: 'auto' }).format(days, 'day');
+  const year = (instant: Date) => DateTime.fromJSDate(instant, { zone: event.timezone }).year;
+  const withoutYear = year(at) === year(event.start.instant) && (!event.end || year(event.end.instant) === year(event.start.instant));
+  const when = describeWhen(event, language, { withoutYear });
+  const relativeDay = language.relativeDays?.[String(days)] ?? new Intl.RelativeTimeFormat(language.intlLocale, { numeric: 'auto' }).format(days, 'day');
   const RelativeDay = relativeDay.charAt(0).toLocaleUpperCase(language.intlLocale) + relativeDay.slice(1);
   const patterns = language.reminder;
   const near = days <= 1;
   const pattern = event.start.allDay ? (near ? patterns.nearAllDay : patterns.farAllDay) : near ? patterns.near : patterns.far;
-  return { relativeDay, RelativeDay, reminderWhen: fill(pattern, { ...when, relativeDay, RelativeDay }), reminderBefore: before };
+  return { relativeDay, RelativeDay, reminderWhen: fill(pattern, { ...when, relativeDay, RelativeDay }), reminderBefore: before, date: when.date, when: when.when };
 }
 
 /** Whole calendar days from one instant's date to another's, in a time zone. */

@@ -64,7 +64,7 @@ export interface LeaseHolder {
 }
 
 /** Each step moves the schema forward once; `user_version` says how far a database has come. */
-const migrations: string[] = [
+export const migrations: string[] = [
   `CREATE TABLE runs (
      id TEXT PRIMARY KEY,
      announcement TEXT NOT NULL,

@@ -9,7 +9,7 @@ export interface Publishing {
   /** Runs the CLI against the sandbox, with a record of its own. */
   cli(args: string[], options?: { env?: Record<string, string | undefined> }): Promise<CliResult>;
   /** Starts the CLI without waiting, for a test that kills it. */
-  start(args: string[]): { child: ChildProcess; exited: Promise<number | null> };
+  start(args: string[], options?: { env?: Record<string, string> }): { child: ChildProcess; exited: Promise<number | null> };
   publish(file: string, extra?: string[]): Promise<{ result: RunResult; code: number | null; stderr: string }>;
   plan(file: string, extra?: string[]): Promise<Plan>;
   db: string;
@@ -31,9 +31,9 @@ export async function publishing(sandbox: Sandbox, config: Record<string, unknow
     db,
     config: configFile,
     cli,
-    start(args) {
+    start(args, options = {}) {
       const child = spawn(process.execPath, [join(projectRoot, 'bin', 'ip-post.cjs'), ...args, '--sandbox', sandbox.url, '--config', configFile], {
-        env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_CACHE_HOME: join(dir, 'xdg-cache'), IP_POST_CODE_CACHE: '0', IP_POST_DB: db },
+        env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_CACHE_HOME: join(dir, 'xdg-cache'), IP_POST_CODE_CACHE: '0', IP_POST_DB: db, ...options.env },
         stdio: 'ignore',
       });
       return { child, exited: new Promise((resolve) => child.on('close', resolve)) };

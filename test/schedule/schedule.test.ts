@@ -187,10 +187,11 @@ describe('reminders', () => {
     // Facebook holds its reminders; X's wait in the queue.
     expect(reminders.filter((post) => post.platform === 'facebook').map((post) => post.via)).toEqual(['native', 'native', 'native']);
     const facebook = sandbox().records.list('facebook').filter((post) => post.scheduledAt);
-    expect(facebook.map((post) => post.text!.split('\n')[0])).toEqual([
-      expect.stringContaining('⏰ Pēc 7 dienām, 2027. gada 8.–9. jūnijā, plkst. 10.00: '),
-      expect.stringContaining('⏰ Rīt plkst. 10.00: '),
-      expect.stringContaining('⏰ Šodien plkst. 10.00: '),
+    // Facebook combines the languages in one post: each section opens with its own reminder line.
+    expect(facebook.map((post) => post.text!.split('\n').filter((line) => line.startsWith('⏰')))).toEqual([
+      ['⏰ Pēc nedēļas – 8.–9. jūnijā, sākums plkst. 10.00', '⏰ Через неделю, 8–9 июня, начало в 10:00', '⏰ In a week, on 8–9 June, starting at 10:00'],
+      ['⏰ Rīt plkst. 10.00', '⏰ Завтра в 10:00', '⏰ Starts tomorrow at 10:00'],
+      ['⏰ Šodien plkst. 10.00', '⏰ Сегодня в 10:00', '⏰ Starts today at 10:00'],
     ]);
 
     // X: the announcement went out now, one post per language; then each reminder at its time.
@@ -202,16 +203,17 @@ describe('reminders', () => {
       expect(ran.posts.map((post) => post.platform)).toEqual(['x', 'x', 'x']);
     }
     expect(xTexts().slice(3)).toEqual([
-      expect.stringMatching(/^⏰ Pēc 7 dienām, 2027\. gada 8\.–9\. jūnijā, plkst\. 10\.00: /),
-      expect.stringMatching(/^⏰ Через 7 дней, 8–9 июня 2027\u00a0г\., в 10:00: /),
-      expect.stringMatching(/^⏰ In 7 days: 8–9 June 2027 at 10:00: /),
-      expect.stringMatching(/^⏰ Rīt plkst\. 10\.00: /),
-      expect.stringMatching(/^⏰ Завтра в 10:00: /),
-      expect.stringMatching(/^⏰ Tomorrow at 10:00: /),
-      expect.stringMatching(/^⏰ Šodien plkst\. 10\.00: /),
-      expect.stringMatching(/^⏰ Сегодня в 10:00: /),
-      expect.stringMatching(/^⏰ Today at 10:00: /),
+      '⏰ Pēc nedēļas – 8.–9. jūnijā, sākums plkst. 10.00',
+      '⏰ Через неделю, 8–9 июня, начало в 10:00',
+      '⏰ In a week, on 8–9 June, starting at 10:00',
+      '⏰ Rīt plkst. 10.00',
+      '⏰ Завтра в 10:00',
+      '⏰ Starts tomorrow at 10:00',
+      '⏰ Šodien plkst. 10.00',
+      '⏰ Сегодня в 10:00',
+      '⏰ Starts today at 10:00',
     ]);
+    expect(sandbox().records.list('x')[3]!.text!.split('\n')[1]).toBe('Biedrības darbinieku kapacitātes celšana: personīgā izaugsme, komandas un projektu vadība');
   });
 
   it('reminders that would come before the announcement are left out, and said so', async () => {

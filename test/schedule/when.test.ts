@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, isInputError, type Problem } from '../src/errors.js';
-import { describeInstant, parseWhen } from '../src/schedule/when.js';
+import { InputError, isInputError, type Problem } from '../../src/errors.js';
+import { describeInstant, parseWhen } from '../../src/schedule/when.js';
 
 const riga = 'Europe/Riga';
 const hour = 3_600_000;
