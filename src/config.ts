@@ -181,6 +181,21 @@ function explainInlineSecret(problem: Problem): Problem {
   };
 }
 
+/** A sandbox a command is pointed at (`--sandbox`): its address, a config for it, and the credentials it accepts. */
+export interface AttachedSandbox {
+  url: string;
+  config: Record<string, unknown>;
+  credentials: Record<string, string>;
+}
+
+/** A command's config: read as loadConfig does, then pointed at the attached sandbox, whose credentials go into the environment. */
+export async function commandConfig(flag: string | undefined, sandbox?: AttachedSandbox): Promise<Config> {
+  const loaded = await loadConfig(flag);
+  if (!sandbox) return loaded;
+  Object.assign(process.env, sandbox.credentials);
+  return pointAtSandbox(loaded, sandbox);
+}
+
 /**
  * The config with every platform and the media host pointed at a sandbox (`--sandbox`): its addresses,
  * accounts and ids win; the officer's own choices (languages, thread, privacy level) stay, and the

@@ -1,6 +1,6 @@
 import { isPlatformName, platformNames, type PlatformName } from '../../adapters/names.js';
 import { loadAnnouncement } from '../announcement/load.js';
-import { loadConfig, pointAtSandbox, type Config } from '../config.js';
+import { commandConfig, type AttachedSandbox, type Config } from '../config.js';
 import { ExitCode, InputError } from '../errors.js';
 import { listLanguages } from '../i18n/language.js';
 import { colorsFor } from '../output.js';
@@ -23,7 +23,7 @@ export interface AnnounceOptions {
   reminders?: string;
   config?: string;
   /** A sandbox to point every platform at (resolved by the CLI from --sandbox). */
-  sandbox?: { url: string; config: Record<string, unknown>; credentials: Record<string, string> };
+  sandbox?: AttachedSandbox;
 }
 
 /** `ip-post announce FILE --dry-run`: file → announcement → plan → preview (or JSON). Returns the exit code. */
@@ -39,9 +39,7 @@ export async function preparePlan(file: string | undefined, options: AnnounceOpt
     throw new InputError({ message: 'no announcement file given', fix: 'name one: ip-post announce event.yml --dry-run (examples/ has some to copy)' });
   }
   const only = options.only === undefined ? undefined : parseList('--only', options.only).map(checkPlatformName);
-  const loaded = await loadConfig(options.config);
-  const config = options.sandbox ? pointAtSandbox(loaded, options.sandbox) : loaded;
-  if (options.sandbox) Object.assign(process.env, options.sandbox.credentials);
+  const config = await commandConfig(options.config, options.sandbox);
   const announcement = await loadAnnouncement(file, { defaultTimezone: config.timezone, knownLanguages: await listLanguages(config.templateDirs) });
 
   for (const name of only ?? []) {

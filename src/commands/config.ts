@@ -1,6 +1,6 @@
 import { adapters } from '../../adapters/index.js';
 import { platformNames } from '../../adapters/names.js';
-import { loadConfig, pointAtSandbox } from '../config.js';
+import { commandConfig, type AttachedSandbox } from '../config.js';
 import { ExitCode } from '../errors.js';
 import { colorsFor } from '../output.js';
 import { loadEnvFiles, secretStatus } from '../secrets.js';
@@ -8,14 +8,12 @@ import { loadEnvFiles, secretStatus } from '../secrets.js';
 export interface ConfigOptions {
   config?: string;
   json?: boolean;
-  sandbox?: { url: string; config: Record<string, unknown>; credentials: Record<string, string> };
+  sandbox?: AttachedSandbox;
 }
 
 /** `ip-post config`: which config is in use, what it sets, and which secrets are present (never their values). */
 export async function showConfig(options: ConfigOptions): Promise<number> {
-  const loaded = await loadConfig(options.config);
-  const config = options.sandbox ? pointAtSandbox(loaded, options.sandbox) : loaded;
-  if (options.sandbox) Object.assign(process.env, options.sandbox.credentials);
+  const config = await commandConfig(options.config, options.sandbox);
   const envFiles = loadEnvFiles(config);
   const secrets = secretStatus(config);
   if (options.json) {

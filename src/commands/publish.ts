@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { PlatformName } from '../../adapters/names.js';
-import type { Config } from '../config.js';
+import { commandConfig, type Config } from '../config.js';
 import { ExitCode, InputError, type Problem } from '../errors.js';
 import { colorsFor } from '../output.js';
 import type { Plan } from '../plan/types.js';
@@ -13,7 +13,6 @@ import { barReporter, lineReporter, silentReporter, summaryTable } from '../publ
 import { loadEnvFiles } from '../secrets.js';
 import { databasePath } from '../store/location.js';
 import { Store } from '../store/store.js';
-import { loadConfig, pointAtSandbox } from '../config.js';
 import { preparePlan, type AnnounceOptions } from './announce.js';
 
 export interface PublishOptions extends AnnounceOptions {
@@ -52,9 +51,7 @@ export async function publish(file: string | undefined, options: PublishOptions)
 
 /** `ip-post retry RUN`: what a run has not published, after checking the platform; never what is out. */
 export async function retry(runId: string, options: { json?: boolean; db?: string; config?: string; sandbox?: AnnounceOptions['sandbox'] }): Promise<number> {
-  const loaded = await loadConfig(options.config);
-  const config = options.sandbox ? pointAtSandbox(loaded, options.sandbox) : loaded;
-  if (options.sandbox) Object.assign(process.env, options.sandbox.credentials);
+  const config = await commandConfig(options.config, options.sandbox);
   loadEnvFiles(config);
   const store = await Store.open(databasePath(options.db, config.db));
   try {
@@ -83,9 +80,7 @@ function question(plan: Plan): string {
 
 /** `ip-post run-due` when something may be due: check what the due posts need, then publish them. */
 export async function publishDueNow(options: { json?: boolean; db?: string; config?: string; catchUp?: boolean; sandbox?: AnnounceOptions['sandbox'] }): Promise<number> {
-  const loaded = await loadConfig(options.config);
-  const config = options.sandbox ? pointAtSandbox(loaded, options.sandbox) : loaded;
-  if (options.sandbox) Object.assign(process.env, options.sandbox.credentials);
+  const config = await commandConfig(options.config, options.sandbox);
   loadEnvFiles(config);
   const store = await Store.open(databasePath(options.db, config.db));
   try {

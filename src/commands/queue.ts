@@ -1,7 +1,7 @@
 import { adapters } from '../../adapters/index.js';
 import type { PlatformName } from '../../adapters/names.js';
 import { nowMs } from '../clock.js';
-import { loadConfig, pointAtSandbox, type Config } from '../config.js';
+import { commandConfig, type Config } from '../config.js';
 import { ExitCode, InputError } from '../errors.js';
 import { colorsFor, type Colors } from '../output.js';
 import { renderCard } from '../preview.js';
@@ -32,9 +32,7 @@ interface Session {
 }
 
 async function open<T>(options: QueueOptions, work: (session: Session) => Promise<T>): Promise<T> {
-  const loaded = await loadConfig(options.config);
-  const config = options.sandbox ? pointAtSandbox(loaded, options.sandbox) : loaded;
-  if (options.sandbox) Object.assign(process.env, options.sandbox.credentials);
+  const config = await commandConfig(options.config, options.sandbox);
   loadEnvFiles(config);
   const store = await Store.open(databasePath(options.db, config.db));
   try {
@@ -102,39 +100,27 @@ export async function showQueued(id: string, options: QueueOptions): Promise<num
 /** `ip-post queue cancel ID…`: the post (or every waiting post of a run) will not go out; a native schedule is cancelled on the platform. */
 export async function cancelQueued(ids: string[], options: QueueOptions): Promise<number> {
   return open(options, async (session) => {
-    const { store, holder, config, c } = session;
+    const { store, config, c } = session;
     const rows = ids.flatMap((id) => postsNamed(store, id).filter(isWaiting));
     if (rows.length === 0) throw new InputError({ message: `nothing of ${ids.join(', ')} is waiting to go out`, fix: '`ip-post queue` lists what is scheduled' });
-    let failed = false;
-    for (const row of rows) {
-      const what = describePost(row);
-      try {
-        holdOrFail(store, row, holder);
-        let note: string | undefined;
-        if (row.state === 'scheduled') {
-          note = await changeOnPlatform(row, { store, config }, async (publisher, context) => {
-            if (!publisher.unschedule) throw new PublishError('fatal', `${row.platform} cannot cancel a scheduled post from ip-post`);
-            return publisher.unschedule(context, row.remote_id!);
-          });
-        }
-        store.update(row.id, { state: 'cancelled', error: `cancelled by \`ip-post queue cancel\`${note ? `; ${note}` : ''}` });
-        store.release(row.id, holder);
-        process.stdout.write(`${c.green('cancelled')} ${what}${note ? c.dim(` — ${note}`) : ''}\n`);
-      } catch (error) {
-        store.release(row.id, holder);
-        if (!(error instanceof PublishError)) throw error;
-        failed = true;
-        process.stdout.write(`${c.red('not cancelled')} ${what}: ${error.message}${error.code ? ` [${error.code}]` : ''}\n`);
+    return eachPost(session, rows, 'cancelled', async (row) => {
+      let note: string | undefined;
+      if (row.state === 'scheduled') {
+        note = await changeOnPlatform(row, { store, config }, async (publisher, context) => {
+          if (!publisher.unschedule) throw new PublishError('fatal', `${row.platform} cannot cancel a scheduled post from ip-post`);
+          return publisher.unschedule(context, row.remote_id!);
+        });
       }
-    }
-    return failed ? ExitCode.planHasErrors : ExitCode.ok;
+      store.update(row.id, { state: 'cancelled', error: `cancelled by \`ip-post queue cancel\`${note ? `; ${note}` : ''}` });
+      return note ? c.dim(` — ${note}`) : '';
+    });
   });
 }
 
 /** `ip-post queue reschedule ID WHEN`: a post (or a run's waiting announcement posts) moves to another time, on the platform too. */
 export async function rescheduleQueued(id: string, when: string, options: QueueOptions): Promise<number> {
   return open(options, async (session) => {
-    const { store, holder, config, c } = session;
+    const { store, holder, config } = session;
     const named = postsNamed(store, id).filter(isWaiting);
     // A run's reminders keep their times: they are tied to the event, not to the announcement.
     const rows = /^\d+$/.test(id) ? named : named.filter((row) => !row.reminder);
@@ -142,38 +128,48 @@ export async function rescheduleQueued(id: string, when: string, options: QueueO
     const at = parseWhen(when, { zone: zoneOf(rows[0]!), now: new Date(nowMs()), flag: 'WHEN' });
     for (const row of rows) checkReminderWording(row, at);
 
-    let failed = false;
-    for (const row of rows) {
-      const what = describePost(row);
-      const adapter = adapters[row.platform as PlatformName];
-      const next = chooseSchedule(adapter, config.platforms[row.platform as PlatformName].schedule, at, zoneOf(row), nowMs());
-      try {
-        holdOrFail(store, row, holder);
-        if (row.state === 'scheduled' && next.mode === 'native') {
-          await changeOnPlatform(row, { store, config }, (publisher, context) => publisher.reschedule!(context, row.remote_id!, at));
-          store.reschedule(row.id, at.toISOString(), 'native', 'scheduled');
-        } else if (row.state === 'scheduled') {
-          await changeOnPlatform(row, { store, config }, (publisher, context) => publisher.unschedule!(context, row.remote_id!));
-          store.requeue(row.id, at.toISOString());
-        } else if (next.mode === 'native') {
-          // From the queue to the platform's own schedule: sent now, to be published at its time.
-          store.reschedule(row.id, at.toISOString(), 'native', 'planned');
-          const outcome = (await publishPosts([store.post(row.id)], { store, config, holder, reporter: silentReporter })).get(row.id)!;
-          if (outcome.status !== 'scheduled') throw new PublishError('fatal', `${outcome.error ?? outcome.status}: \`ip-post retry ${row.run_id}\` tries again`, outcome.code);
-        } else {
-          store.reschedule(row.id, at.toISOString(), 'queue', 'queued');
-        }
-        store.release(row.id, holder);
-        process.stdout.write(`${c.green('rescheduled')} ${what} → ${describeInstant(at, zoneOf(row))} (${next.why})\n`);
-      } catch (error) {
-        store.release(row.id, holder);
-        if (!(error instanceof PublishError)) throw error;
-        failed = true;
-        process.stdout.write(`${c.red('not rescheduled')} ${what}: ${error.message}${error.code ? ` [${error.code}]` : ''}\n`);
+    return eachPost(session, rows, 'rescheduled', async (row) => {
+      const next = chooseSchedule(adapters[row.platform as PlatformName], config.platforms[row.platform as PlatformName].schedule, at, zoneOf(row), nowMs());
+      if (row.state === 'scheduled' && next.mode === 'native') {
+        await changeOnPlatform(row, { store, config }, (publisher, context) => publisher.reschedule!(context, row.remote_id!, at));
+        store.reschedule(row.id, at.toISOString(), 'native', 'scheduled');
+      } else if (row.state === 'scheduled') {
+        await changeOnPlatform(row, { store, config }, (publisher, context) => publisher.unschedule!(context, row.remote_id!));
+        store.requeue(row.id, at.toISOString());
+      } else if (next.mode === 'native') {
+        // From the queue to the platform's own schedule: sent now, to be published at its time.
+        store.reschedule(row.id, at.toISOString(), 'native', 'planned');
+        const outcome = (await publishPosts([store.post(row.id)], { store, config, holder, reporter: silentReporter })).get(row.id)!;
+        if (outcome.status !== 'scheduled') throw new PublishError('fatal', `${outcome.error ?? outcome.status}: \`ip-post retry ${row.run_id}\` tries again`, outcome.code);
+      } else {
+        store.reschedule(row.id, at.toISOString(), 'queue', 'queued');
       }
-    }
-    return failed ? ExitCode.planHasErrors : ExitCode.ok;
+      return ` → ${describeInstant(at, zoneOf(row))} (${next.why})`;
+    });
   });
+}
+
+/**
+ * Does `act` to each post under its lease, one line each: "cancelled post 12 (…)…" or "not cancelled post 12
+ * (…): why". A platform's refusal is reported and the others go on; exit 1 if any was refused.
+ */
+async function eachPost(session: Session, rows: PostRow[], done: string, act: (row: PostRow) => Promise<string>): Promise<number> {
+  const { store, holder, c } = session;
+  let failed = false;
+  for (const row of rows) {
+    try {
+      if (!store.lease(row.id, holder)) throw new PublishError('fatal', `another ip-post process (${row.lease_holder}) is working on it now: try again in a minute`);
+      const detail = await act(row);
+      process.stdout.write(`${c.green(done)} ${describePost(row)}${detail}\n`);
+    } catch (error) {
+      if (!(error instanceof PublishError)) throw error;
+      failed = true;
+      process.stdout.write(`${c.red(`not ${done}`)} ${describePost(row)}: ${error.message}${error.code ? ` [${error.code}]` : ''}\n`);
+    } finally {
+      store.release(row.id, holder);
+    }
+  }
+  return failed ? ExitCode.planHasErrors : ExitCode.ok;
 }
 
 /** A post number, or a run id (all its posts). */
@@ -185,10 +181,6 @@ function postsNamed(store: Store, id: string): PostRow[] {
   }
   if (!store.run(id)) throw new InputError({ path: 'ID', message: `no post or run "${id}" in the record`, fix: 'give a post number from `ip-post queue`, or a run id from `ip-post history`' });
   return store.posts(id);
-}
-
-function holdOrFail(store: Store, row: PostRow, holder: LeaseHolder): void {
-  if (!store.lease(row.id, holder)) throw new PublishError('fatal', `another ip-post process (${row.lease_holder}) is working on it now: try again in a minute`);
 }
 
 /** A reminder says "tomorrow" or "in 7 days": at another day that would no longer be true. */
