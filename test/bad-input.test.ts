@@ -78,6 +78,19 @@ describe('bad input gets one clear message per problem, exit code 2', () => {
     );
   });
 
+  it('an event time that the clocks skip, or pass twice, on a change of summer time', async () => {
+    const skipped = await dryRun(changed('start: 2027-06-08T10:00\n  end: 2027-06-09T16:00', 'start: 2027-03-28T03:30'));
+    expectBadInput(
+      skipped,
+      'ip-post: event.yml:11: event.start: "2027-03-28T03:30" does not exist in Europe/Riga: on 2027-03-28 the clocks go forward from 03:00 to 04:00 (EET to EEST), skipping 03:00–03:59\n  fix: write 2027-03-28 02:59 (just before the change) or 2027-03-28 04:00 (just after it)\n',
+    );
+    const twice = await dryRun(changed('start: 2027-06-08T10:00\n  end: 2027-06-09T16:00', 'start: 2027-10-31T03:30'));
+    expect(twice.stderr).toContain('event.start: "2027-10-31T03:30" happens twice in Europe/Riga');
+    // With its offset it is one instant, and fine.
+    const chosen = await dryRun(changed('start: 2027-06-08T10:00\n  end: 2027-06-09T16:00', 'start: 2027-10-31T03:30+02:00'), { args: ['--json'] });
+    expect(chosen.code, chosen.stderr).toBe(0);
+  });
+
   it('a missing media file', async () => {
     const result = await dryRun(changed('path: media/poster.jpg', 'path: media/posterr.jpg'));
     expect(result.stderr).toMatch(/^ip-post: event\.yml:42: media\[0\]\.path: no such file: media\/posterr\.jpg \(looked in .+\)\n  fix: check the name; media paths are relative to the announcement file\n$/);

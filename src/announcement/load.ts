@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DateTime, IANAZone } from 'luxon';
 import type { PlatformName } from '../../adapters/names.js';
-import { InputError, type Problem } from '../errors.js';
+import { InputError, isInputError, type Problem } from '../errors.js';
+import { parseFileDateTime } from '../schedule/when.js';
 import { readSourceFile, type SourceFile } from '../source.js';
 import { formatPath, isWebAddress, validate } from '../validation.js';
 import type { Announcement, Content, EventTime, Language, Localized, MediaRef } from './model.js';
@@ -211,7 +212,16 @@ function parseEventTime(field: Sourced<string | Date>, zone: string, checker: Ch
     checker.problem(field.path, `"${written}" is not a date and time`, announcementFieldHelp['event.start']);
     return undefined;
   }
-  return { instant: parsed.toJSDate(), allDay, written };
+  if (allDay || !IANAZone.isValidZone(zone)) return { instant: parsed.toJSDate(), allDay, written };
+  // A local time the clocks skip or pass twice on a change of summer time says so, as --at does.
+  try {
+    return { instant: parseFileDateTime(written, zone, formatPath(field.path)), allDay, written };
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    const [problem] = error.problems;
+    checker.problem(field.path, problem!.message, problem!.fix ?? announcementFieldHelp['event.start']!);
+    return undefined;
+  }
 }
 
 function checkUrl(field: Sourced<string | undefined> | undefined, checker: Checker): string | undefined {

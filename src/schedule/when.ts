@@ -84,6 +84,15 @@ export function describeInstant(instant: Date, zone: string): string {
   return label === zone ? `${wallClockText(time, zone)} ${label}` : `${wallClockText(time, zone)} ${label} (${zone})`;
 }
 
+/**
+ * A date and time as written in a file (an event's start or end): with an offset it is that instant; without
+ * one it is read in `zone` with WHEN's checks, so a time the clocks skip or pass twice is an error that says
+ * what to write instead. Unlike WHEN it may lie in the past.
+ */
+export function parseFileDateTime(text: string, zone: string, path: string): Date {
+  return new Date(readInstant({ written: text.trim().replace(/\s+/g, ' '), zone, now: Number.NEGATIVE_INFINITY, flag: path }));
+}
+
 function readInstant(context: Context): number {
   const { written } = context;
   if (written === '') fail(context, 'no time given', acceptedForms(context));
