@@ -71,6 +71,21 @@ export const publisher: Publisher = {
     await context.call('schedule.move', () => graph.post(`/${postId}`, { scheduled_publish_time: Math.floor(at.getTime() / 1000) }));
   },
 
+  async confirmScheduled(context, postId) {
+    const graph = await graphClient(context, 'accessTokenEnv');
+    return context.call('schedule.check', async () => {
+      try {
+        const { data } = await graph.get(`/${postId}`, { params: { fields: 'is_published' } });
+        return data.is_published === true ? 'published' : 'waiting';
+      } catch (error) {
+        // Code 100, subcode 33: no such object (any more).
+        const said = (error as { response?: { data?: { error?: { code?: number; error_subcode?: number } } } }).response?.data?.error;
+        if (said?.code === 100 && said.error_subcode === 33) return 'gone';
+        throw error;
+      }
+    });
+  },
+
   async unschedule(context, postId) {
     const graph = await graphClient(context, 'accessTokenEnv');
     await context.call('schedule.cancel', () => graph.delete(`/${postId}`));

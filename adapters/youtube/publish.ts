@@ -58,6 +58,14 @@ export const publisher: Publisher = {
     await context.call('schedule.move', () => client.youtube.videos.update({ part: ['status'], requestBody: { id: videoId, status: statusOf(context, at) } }, { timeout: context.timeoutMs }));
   },
 
+  async confirmScheduled(context, videoId) {
+    const client = await clientFor(context);
+    const { data } = await context.call('schedule.check', () => client.youtube.videos.list({ part: ['status'], id: [videoId] }, { timeout: context.timeoutMs }));
+    const status = data.items?.[0]?.status;
+    if (!status) return 'gone';
+    return status.privacyStatus === 'private' ? 'waiting' : 'published';
+  },
+
   async unschedule(context, videoId) {
     const client = await clientFor(context);
     await context.call('schedule.cancel', () => client.youtube.videos.update({ part: ['status'], requestBody: { id: videoId, status: statusOf(context, undefined, 'private') } }, { timeout: context.timeoutMs }));

@@ -84,9 +84,7 @@ export async function publishDueNow(options: { json?: boolean; db?: string; conf
   loadEnvFiles(config);
   const store = await Store.open(databasePath(options.db, config.db));
   try {
-    const due = store.due(nowMs(), { includeMissed: options.catchUp });
-    if (due.length === 0) return ExitCode.ok;
-    checkReady({ posts: due.map((post) => post.plan) }, config);
+    checkReady({ posts: store.due(nowMs(), { includeMissed: options.catchUp }).map((post) => post.plan) }, config);
     const posts = await publishDue({ store, config, holder: leaseHolder(config.schedule.leaseMs), reporter: process.stderr.isTTY && !options.json ? await reporterFor(options) : silentReporter, catchUp: options.catchUp });
     if (posts.length === 0) return ExitCode.ok;
     if (options.json) process.stdout.write(`${JSON.stringify({ posts }, null, 2)}\n`);

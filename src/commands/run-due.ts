@@ -3,6 +3,7 @@ import { nowMs } from '../clock.js';
 import { loadCommand } from '../command-loader.js';
 import { peekConfiguredDb } from '../config-file.js';
 import { ExitCode } from '../errors.js';
+import { confirmAfterMs } from '../schedule/timing.js';
 import { databasePath } from '../store/location.js';
 import { Store } from '../store/store.js';
 import type * as PublishCommand from './publish.js';
@@ -26,7 +27,7 @@ export async function runDue(options: RunDueOptions): Promise<number> {
     if (!existsSync(file)) return ExitCode.ok;
     const store = await Store.open(file);
     try {
-      if (!store.anythingDue(nowMs(), { includeMissed: options.catchUp })) return ExitCode.ok;
+      if (!store.anythingDue(nowMs(), { includeMissed: options.catchUp, confirmBy: nowMs() - confirmAfterMs })) return ExitCode.ok;
     } finally {
       store.close();
     }

@@ -66,6 +66,8 @@ export interface Publisher {
   publish(context: PublishContext): Promise<Published>;
   /** Moves a post the platform holds for later to another time (native scheduling). */
   reschedule?(context: PublishContext, remoteId: string, at: Date): Promise<void>;
+  /** Whether the platform has published a post it held for its time, still holds it, or no longer has it. */
+  confirmScheduled?(context: PublishContext, remoteId: string): Promise<'published' | 'waiting' | 'gone'>;
   /** Cancels a post the platform holds for later; returns what the officer should know, if anything. */
   unschedule?(context: PublishContext, remoteId: string): Promise<string | undefined>;
 }

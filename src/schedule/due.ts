@@ -1,5 +1,10 @@
+import { adapters } from '../../adapters/index.js';
+import type { PlatformName } from '../../adapters/names.js';
 import { nowMs } from '../clock.js';
-import { outcomeOf, publishPosts, type EngineOptions, type PostOutcome } from '../publish/engine.js';
+import { changeOnPlatform, outcomeOf, publishPosts, type EngineOptions, type PostOutcome } from '../publish/engine.js';
+import { PublishError } from '../publish/errors.js';
+import type { PostRow } from '../store/store.js';
+import { confirmAfterMs } from './timing.js';
 import { describeInstant } from './when.js';
 
 export interface DueOptions extends EngineOptions {
@@ -10,23 +15,24 @@ export interface DueOptions extends EngineOptions {
 }
 
 /**
- * Publishes every queued post whose time has come, as `ip-post run-due` does from cron. Posts are leased a
- * batch at a time, so several processes share the work and each post has exactly one publisher; a post
- * whose publisher died is taken over and resumed from what the record says it did. A post later than the
- * grace period is not sent late: it is marked missed, unless `catchUp`.
+ * What `ip-post run-due` does from cron. First every queued post whose time has come is published: posts are
+ * leased a batch at a time, so several processes share the work and each post has exactly one publisher; a
+ * post whose publisher died is taken over and resumed from what the record says it did. A post later than
+ * the grace period is not sent late: it is marked missed, unless `catchUp`. Then each post a platform held
+ * for its time (native scheduling) is checked there: out, gone, or (past the grace period) not out yet.
  */
 export async function publishDue(options: DueOptions): Promise<PostOutcome[]> {
   const { store, holder, config } = options;
   const outcomes: PostOutcome[] = [];
+  const lateBy = (row: PostRow) => nowMs() - Date.parse(row.due_at!);
   for (;;) {
-    const claimed = store.claimDue(holder, nowMs(), options.batch ?? 25, { includeMissed: options.catchUp });
+    const claimed = store.claimDue(holder, { dueBy: nowMs(), states: options.catchUp ? ['queued', 'sending', 'missed'] : ['queued', 'sending'], limit: options.batch ?? 25 });
     if (claimed.length === 0) break;
-    const late = claimed.filter((row) => row.state === 'queued' && !options.catchUp && nowMs() - Date.parse(row.due_at!) > config.schedule.graceMs);
+    const late = claimed.filter((row) => row.state === 'queued' && !options.catchUp && lateBy(row) > config.schedule.graceMs);
     for (const row of late) {
-      const zone = row.plan.schedule?.timezone ?? 'UTC';
       store.update(row.id, {
         state: 'missed',
-        error: `not sent: its time, ${describeInstant(new Date(row.due_at!), zone)}, passed ${describeLateness(nowMs() - Date.parse(row.due_at!))} ago while nothing ran \`ip-post run-due\`; \`ip-post run-due --catch-up\` sends it now, or \`ip-post queue reschedule ${row.id} WHEN\``,
+        error: `not sent: its time, ${describeInstant(new Date(row.due_at!), zoneOf(row))}, passed ${describeLateness(lateBy(row))} ago while nothing ran \`ip-post run-due\`; \`ip-post run-due --catch-up\` sends it now, or \`ip-post queue reschedule ${row.id} WHEN\``,
       });
       store.release(row.id, holder);
       outcomes.push(outcomeOf(store.post(row.id)));
@@ -38,8 +44,43 @@ export async function publishDue(options: DueOptions): Promise<PostOutcome[]> {
     for (const row of claimed) if (published.has(row.id)) outcomes.push(published.get(row.id)!);
     for (const runId of new Set(claimed.map((row) => row.run_id))) store.finishRun(runId);
   }
+
+  // Posts the platforms held: checked once a little after their time, until each is out or reported.
+  for (const seen = new Set<number>(); ; ) {
+    const claimed = store.claimDue(holder, { dueBy: nowMs() - confirmAfterMs, states: ['scheduled'], limit: options.batch ?? 25, excluding: seen });
+    if (claimed.length === 0) break;
+    for (const row of claimed) {
+      seen.add(row.id);
+      const outcome = await confirmScheduled(row, options, lateBy(row));
+      store.release(row.id, holder);
+      if (outcome) outcomes.push(outcome);
+    }
+  }
   return outcomes;
 }
+
+/** Asks the platform whether it published a post it held; an outcome when there is news, else nothing. */
+async function confirmScheduled(row: PostRow, options: DueOptions, lateMs: number): Promise<PostOutcome | undefined> {
+  const { store, config } = options;
+  const label = adapters[row.platform as PlatformName].label;
+  const overdue = lateMs > config.schedule.graceMs;
+  let found: 'published' | 'waiting' | 'gone';
+  try {
+    found = await changeOnPlatform(row, { store, config }, async (publisher, context) => (publisher.confirmScheduled ? publisher.confirmScheduled(context, row.remote_id!) : 'published'));
+  } catch (error) {
+    // Asked again on the next run; reported once the post is past the grace period.
+    if (!(error instanceof PublishError) || !overdue) return undefined;
+    store.update(row.id, { state: 'unknown', error: `${label} was to publish it at ${describeInstant(new Date(row.due_at!), zoneOf(row))}, and asking whether it did failed (${error.message}): look on ${label}` });
+    return outcomeOf(store.post(row.id));
+  }
+  if (found === 'published') store.update(row.id, { state: 'published' });
+  else if (found === 'gone') store.update(row.id, { state: 'failed', error: `${label} no longer has the post it was to publish at ${describeInstant(new Date(row.due_at!), zoneOf(row))} (deleted there?): it did not go out; schedule it again if it should` });
+  else if (overdue) store.update(row.id, { state: 'unknown', error: `${label} has not published it ${describeLateness(lateMs)} after its time: look at it on ${label}` });
+  else return undefined;
+  return outcomeOf(store.post(row.id));
+}
+
+const zoneOf = (row: PostRow) => row.plan.schedule?.timezone ?? 'UTC';
 
 function describeLateness(ms: number): string {
   const minutes = Math.round(ms / 60_000);

@@ -131,6 +131,10 @@ export const migrations: string[] = [
    ALTER TABLE posts_next RENAME TO posts;
    CREATE INDEX posts_by_state ON posts (state);
    CREATE INDEX posts_waiting ON posts (due_at) WHERE state IN ('queued', 'sending');`,
+  // run-due also looks at posts a platform holds once their time has passed, to confirm they went out.
+  `DROP INDEX posts_waiting;
+   DROP INDEX posts_by_state;
+   CREATE INDEX posts_by_state_and_time ON posts (state, due_at);`,
 ];
 
 /**
@@ -276,10 +280,14 @@ export class Store {
     }));
   }
 
-  /** Whether anything may be due: one indexed look, so that a cron run with nothing to do ends at once. */
-  anythingDue(at: number, options: { includeMissed?: boolean } = {}): boolean {
-    const due = this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state IN ('queued', 'sending') AND due_at <= ?) AS due`).pluck().get(new Date(at).toISOString()) === 1;
-    return due || (Boolean(options.includeMissed) && this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state = 'missed') AS missed`).pluck().get() === 1);
+  /**
+   * Whether run-due has anything to do: queued (or interrupted) posts due by `at`, posts a platform held whose
+   * time was `confirmBy` or earlier, missed posts with `includeMissed`. A few index lookups, so that a cron run
+   * with nothing to do ends at once.
+   */
+  anythingDue(at: number, options: { includeMissed?: boolean; confirmBy?: number } = {}): boolean {
+    const exists = (states: string, by: number) => this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state IN (${states}) AND due_at <= ?)`).pluck().get(new Date(by).toISOString()) === 1;
+    return exists(`'queued', 'sending'`, at) || (options.confirmBy !== undefined && exists(`'scheduled'`, options.confirmBy)) || (Boolean(options.includeMissed) && exists(`'missed'`, at));
   }
 
   /** The posts due now (without leasing them), to check that what they need is there before any is taken. */
@@ -289,18 +297,20 @@ export class Store {
   }
 
   /**
-   * Leases up to `limit` due posts for `holder`, in one write transaction, so that of several processes
-   * exactly one gets each post. A post held by another is taken only when its lease ran out or its holder
-   * is known to be dead; what that holder did is in the post's progress and journal, and is checked first.
+   * Leases up to `limit` posts in `states` due by `dueBy` for `holder`, in one write transaction, so that of
+   * several processes exactly one gets each post. A post held by another is taken only when its lease ran
+   * out or its holder is known to be dead; what that holder did is in the post's progress and journal, and
+   * is checked first.
    */
-  claimDue(holder: LeaseHolder, at: number, limit: number, options: { includeMissed?: boolean } = {}): PostRow[] {
-    const states = options.includeMissed ? `'queued', 'sending', 'missed'` : `'queued', 'sending'`;
+  claimDue(holder: LeaseHolder, options: { dueBy: number; states: PostState[]; limit: number; excluding?: ReadonlySet<number> }): PostRow[] {
+    const at = nowMs();
+    const states = options.states.map((state) => `'${state}'`).join(', ');
     return this.db
       .transaction(() => {
         const candidates = this.db
           .prepare(`SELECT id, lease_holder, lease_until FROM posts WHERE state IN (${states}) AND due_at <= ? ORDER BY due_at, id`)
-          .all(new Date(at).toISOString()) as { id: number; lease_holder: string | null; lease_until: number | null }[];
-        const free = candidates.filter((row) => isFree(row, holder, at)).slice(0, limit);
+          .all(new Date(options.dueBy).toISOString()) as { id: number; lease_holder: string | null; lease_until: number | null }[];
+        const free = candidates.filter((row) => !options.excluding?.has(row.id) && isFree(row, holder, at)).slice(0, options.limit);
         const take = this.db.prepare('UPDATE posts SET lease_holder = ?, lease_until = ? WHERE id = ?');
         for (const row of free) take.run(holder.id, at + holder.leaseMs, row.id);
         return free.map((row) => this.post(row.id));

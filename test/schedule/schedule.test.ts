@@ -45,10 +45,18 @@ describe('announce --at: each post waits its way, and goes out at its time, not 
     expect(received('facebook')[0]).toMatchObject({ published: true });
     expect(received('youtube')[0]).toMatchObject({ published: true, privacy: 'public' });
 
-    const again = await session.runDue(minutes(due, 10));
+    // A little after the time, run-due asks Facebook and YouTube whether they published theirs.
+    const confirmed = await session.runDue(minutes(due, 10));
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(confirmed.posts.map((post) => [post.platform, post.status])).toEqual([
+      ['facebook', 'published'],
+      ['youtube', 'published'],
+    ]);
+    const again = await session.runDue(minutes(due, 15));
     expect([again.code, again.stdout]).toEqual([0, '']);
-    for (const platform of ['instagram', 'x', 'tiktok']) expect(received(platform), platform).toHaveLength(1);
-    expect((await session.cli(['history', result.run, '--json'])).stdout).toContain('"status": "published"');
+    for (const platform of ['facebook', 'instagram', 'x', 'youtube', 'tiktok']) expect(received(platform), platform).toHaveLength(1);
+    const history = JSON.parse((await session.cli(['history', result.run, '--json'])).stdout) as { posts: { status: string }[] };
+    expect(history.posts.map((post) => post.status)).toEqual(['published', 'published', 'published', 'published', 'published']);
   });
 
   it('the preview says which way each post will go', async () => {
@@ -87,6 +95,35 @@ describe('announce --at: each post waits its way, and goes out at its time, not 
     expect(garbage.code).toBe(2);
     expect(garbage.stderr).toContain('--at');
     expect(sandbox().records.list()).toEqual([]);
+  });
+});
+
+describe('posts a platform holds are checked after their time', () => {
+  it('a Facebook post deleted on Facebook before its time is reported, not taken as published', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'facebook', '--lang', 'lv']);
+    const [held] = sandbox().records.list('facebook');
+    const token = sandbox().credentials().IP_POST_FACEBOOK_TOKEN;
+    const deleted = await fetch(`${sandbox().baseUrls.facebook}/v25.0/${held!.id}?access_token=${token}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    const checked = await session.runDue(minutes(due, 5));
+    expect(checked.code, checked.stdout + checked.stderr).toBe(1);
+    expect(checked.posts).toMatchObject([{ platform: 'facebook', status: 'failed', post: result.posts[0]!.post }]);
+    expect(checked.posts[0]!.error).toContain('Facebook no longer has the post it was to publish at 2027-06-01 10:00 EEST (Europe/Riga)');
+    expect((await session.runDue(minutes(due, 10))).stdout).toBe('');
+  });
+
+  it('a video YouTube has not made public by the end of the grace period is reported unknown', async () => {
+    const session = await scheduling(sandbox(), { schedule: { graceMinutes: 30 } });
+    await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'youtube', '--lang', 'lv']);
+    // The sandbox's clock stays before the time, so YouTube has not published it yet.
+    const check = (at: string) => session.cli(['run-due', '--json'], { env: { IP_POST_NOW: at } });
+    const early = await check(minutes(due, 20));
+    expect([early.code, early.stdout]).toEqual([0, '']);
+    const late = await check(minutes(due, 31));
+    expect(late.code).toBe(1);
+    const [video] = (JSON.parse(late.stdout) as { posts: { status: string; error: string }[] }).posts;
+    expect(video).toMatchObject({ status: 'unknown', error: 'YouTube has not published it 31 min after its time: look at it on YouTube' });
   });
 });
 
@@ -200,7 +237,9 @@ describe('reminders', () => {
     for (const time of ['2027-06-01T07:01:00.000Z', '2027-06-07T07:01:00.000Z', '2027-06-08T05:01:00.000Z']) {
       const ran = await session.runDue(time);
       expect(ran.code, ran.stderr).toBe(0);
-      expect(ran.posts.map((post) => post.platform)).toEqual(['x', 'x', 'x']);
+      expect(ran.posts.filter((post) => post.platform === 'x').map((post) => post.status)).toEqual(['published', 'published', 'published']);
+      // Facebook's reminders before this one are confirmed out.
+      expect(ran.posts.filter((post) => post.platform === 'facebook').every((post) => post.status === 'published')).toBe(true);
     }
     expect(xTexts().slice(3)).toEqual([
       '⏰ Pēc nedēļas – 8.–9. jūnijā, sākums plkst. 10.00',
