@@ -100,13 +100,13 @@ export async function showQueued(id: string, options: QueueOptions): Promise<num
 /** `ip-post queue cancel ID…`: the post (or every waiting post of a run) will not go out; a native schedule is cancelled on the platform. */
 export async function cancelQueued(ids: string[], options: QueueOptions): Promise<number> {
   return open(options, async (session) => {
-    const { store, config, c } = session;
+    const { store, config, holder, c } = session;
     const rows = ids.flatMap((id) => postsNamed(store, id).filter(isWaiting));
     if (rows.length === 0) throw new InputError({ message: `nothing of ${ids.join(', ')} is waiting to go out`, fix: '`ip-post queue` lists what is scheduled' });
     return eachPost(session, rows, 'cancelled', async (row) => {
       let note: string | undefined;
       if (row.state === 'scheduled') {
-        note = await changeOnPlatform(row, { store, config }, async (publisher, context) => {
+        note = await changeOnPlatform(row, { store, config, holder }, async (publisher, context) => {
           if (!publisher.unschedule) throw new PublishError('fatal', `${row.platform} cannot cancel a scheduled post from ip-post`);
           return publisher.unschedule(context, row.remote_id!);
         });
@@ -131,10 +131,10 @@ export async function rescheduleQueued(id: string, when: string, options: QueueO
     return eachPost(session, rows, 'rescheduled', async (row) => {
       const next = chooseSchedule(adapters[row.platform as PlatformName], config.platforms[row.platform as PlatformName].schedule, at, zoneOf(row), nowMs());
       if (row.state === 'scheduled' && next.mode === 'native') {
-        await changeOnPlatform(row, { store, config }, (publisher, context) => publisher.reschedule!(context, row.remote_id!, at));
+        await changeOnPlatform(row, { store, config, holder }, (publisher, context) => publisher.reschedule!(context, row.remote_id!, at));
         store.reschedule(row.id, at.toISOString(), 'native', 'scheduled');
       } else if (row.state === 'scheduled') {
-        await changeOnPlatform(row, { store, config }, (publisher, context) => publisher.unschedule!(context, row.remote_id!));
+        await changeOnPlatform(row, { store, config, holder }, (publisher, context) => publisher.unschedule!(context, row.remote_id!));
         store.requeue(row.id, at.toISOString());
       } else if (next.mode === 'native') {
         // From the queue to the platform's own schedule: sent now, to be published at its time.

@@ -6,7 +6,7 @@ import { now, nowMs } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Plan } from '../plan/types.js';
 import type { LeaseHolder, PostRow, PostState, Store } from '../store/store.js';
-import { isNetworkError, PublishError } from './errors.js';
+import { isNetworkError, LeaseLostError, PublishError } from './errors.js';
 import { mediaAccess } from './media.js';
 import { silentReporter } from './report.js';
 import { delayBefore, type RetryPolicy } from './retry.js';
@@ -155,24 +155,29 @@ function nativeTime(row: PostRow): Date | undefined {
 }
 
 async function publishOne(row: PostRow, publisher: Publisher, options: EngineOptions): Promise<PostOutcome> {
-  const { store, reporter } = options;
+  const { store, reporter, holder } = options;
   reporter.start(row);
-  store.update(row.id, { state: 'sending', attempt: true, error: null, errorCode: null });
+  // Every change of state is made only while this process still holds the post: one whose lease ran out
+  // (it was paused too long) and was taken over leaves the post, and its record, to the new holder.
+  const lost = () => ({ ...outcomeOf(store.post(row.id)), status: 'unknown' as const, error: new LeaseLostError().message });
+  if (!store.update(row.id, { state: 'sending', attempt: true, error: null, errorCode: null }, holder)) return finish(row, lost(), reporter);
   const scheduleAt = nativeTime(row);
   const context = createContext(row, publisher, options, scheduleAt);
 
-  let outcome: PostOutcome;
   try {
     const published = await publisher.publish(context);
     const state: PostState = scheduleAt ? 'scheduled' : 'published';
-    store.update(row.id, { state, remoteId: published.id, url: published.url, error: published.warning ?? null });
-    outcome = outcomeOf(store.post(row.id));
+    if (!store.update(row.id, { state, remoteId: published.id, url: published.url, error: published.warning ?? null }, holder)) return finish(row, lost(), reporter);
   } catch (error) {
+    if (error instanceof LeaseLostError) return finish(row, lost(), reporter);
     const failure = error instanceof PublishError ? error : isNetworkError(error) ? new PublishError('unknown-outcome', String((error as Error).message)) : publisher.classify(error);
     const state: PostState = failure.kind === 'unknown-outcome' ? 'unknown' : 'failed';
-    store.update(row.id, { state, error: failure.message, errorCode: failure.code ?? null });
-    outcome = outcomeOf(store.post(row.id));
+    if (!store.update(row.id, { state, error: failure.message, errorCode: failure.code ?? null }, holder)) return finish(row, lost(), reporter);
   }
+  return finish(row, outcomeOf(store.post(row.id)), reporter);
+}
+
+function finish(row: PostRow, outcome: PostOutcome, reporter: Reporter): PostOutcome {
   reporter.finish(row, outcome);
   return outcome;
 }
@@ -181,7 +186,7 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
  * Does something to a post that its platform holds (moves or cancels a native schedule), with the same
  * journal, retries and error translation as publishing. The caller holds the post's lease.
  */
-export async function changeOnPlatform<T>(row: PostRow, options: Omit<EngineOptions, 'reporter' | 'holder'>, change: (publisher: Publisher, context: PublishContext) => Promise<T>): Promise<T> {
+export async function changeOnPlatform<T>(row: PostRow, options: Omit<EngineOptions, 'reporter'>, change: (publisher: Publisher, context: PublishContext) => Promise<T>): Promise<T> {
   const publisher = await publishers[row.platform as PlatformName]();
   const context = createContext(row, publisher, { ...options, reporter: silentReporter });
   try {
@@ -192,8 +197,8 @@ export async function changeOnPlatform<T>(row: PostRow, options: Omit<EngineOpti
 }
 
 /** What a publisher gets for one post: settings, secrets, progress kept in the record, and journaled calls. */
-function createContext(row: PostRow, publisher: Publisher, options: Omit<EngineOptions, 'holder'>, scheduleAt?: Date): PublishContext {
-  const { store, config, reporter } = options;
+function createContext(row: PostRow, publisher: Publisher, options: EngineOptions, scheduleAt?: Date): PublishContext {
+  const { store, config, reporter, holder } = options;
   const env = options.env ?? process.env;
   const progress = { ...store.post(row.id).progress };
   const policy: RetryPolicy = { attempts: config.network.attempts, baseMs: config.network.backoffMs, maxWaitMs: config.network.maxWaitMs };
@@ -259,6 +264,8 @@ function createContext(row: PostRow, publisher: Publisher, options: Omit<EngineO
         remember(pendingKey(name), new Date().toISOString());
       }
       for (let attempt = 1; ; attempt++) {
+        // Checked (and the lease renewed) right before each change, after any wait: never two senders.
+        if (callOptions.changes && !store.keepLease(row.id, holder)) throw new LeaseLostError();
         store.journal(row.id, name, 'before', { attempt });
         try {
           const result = await request();

@@ -22,6 +22,17 @@ export class PublishError extends Error {
   }
 }
 
+/**
+ * This process's lease on a post ran out (it was paused, or cut off from the record, for longer than
+ * `schedule.leaseSeconds`) and another process took the post over: only that one may go on with it.
+ */
+export class LeaseLostError extends PublishError {
+  constructor() {
+    super('fatal', 'another ip-post process took this post over after this one held it too long: that one finishes it (see `ip-post history`)');
+    this.name = 'LeaseLostError';
+  }
+}
+
 /** Network failures: no answer arrived, so a call that changes the platform may or may not have happened. */
 export function isNetworkError(error: unknown): boolean {
   const code = (error as { code?: unknown; cause?: { code?: unknown } })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;

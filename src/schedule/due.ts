@@ -61,12 +61,12 @@ export async function publishDue(options: DueOptions): Promise<PostOutcome[]> {
 
 /** Asks the platform whether it published a post it held; an outcome when there is news, else nothing. */
 async function confirmScheduled(row: PostRow, options: DueOptions, lateMs: number): Promise<PostOutcome | undefined> {
-  const { store, config } = options;
+  const { store, config, holder } = options;
   const label = adapters[row.platform as PlatformName].label;
   const overdue = lateMs > config.schedule.graceMs;
   let found: 'published' | 'waiting' | 'gone';
   try {
-    found = await changeOnPlatform(row, { store, config }, async (publisher, context) => (publisher.confirmScheduled ? publisher.confirmScheduled(context, row.remote_id!) : 'published'));
+    found = await changeOnPlatform(row, { store, config, holder }, async (publisher, context) => (publisher.confirmScheduled ? publisher.confirmScheduled(context, row.remote_id!) : 'published'));
   } catch (error) {
     // Asked again on the next run; reported once the post is past the grace period.
     if (!(error instanceof PublishError) || !overdue) return undefined;

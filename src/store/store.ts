@@ -241,13 +241,16 @@ export class Store {
     return toPost(this.db.prepare('SELECT * FROM posts WHERE id = ?').get(id) as Record<string, unknown>);
   }
 
-  /** Moves a post to a new state with what is known about it. */
-  update(id: number, fields: { state?: PostState; remoteId?: string; url?: string; error?: string | null; errorCode?: string | null; attempt?: boolean }): void {
-    this.db
+  /**
+   * Moves a post to a new state with what is known about it. With `heldBy`, only while that holder still has
+   * the post's lease: false when another process took it over.
+   */
+  update(id: number, fields: { state?: PostState; remoteId?: string; url?: string; error?: string | null; errorCode?: string | null; attempt?: boolean }, heldBy?: LeaseHolder): boolean {
+    const changed = this.db
       .prepare(
         `UPDATE posts SET state = COALESCE(?, state), remote_id = COALESCE(?, remote_id), url = COALESCE(?, url),
            error = CASE WHEN ? THEN ? ELSE error END, error_code = CASE WHEN ? THEN ? ELSE error_code END,
-           attempts = attempts + ?, updated_at = ? WHERE id = ?`,
+           attempts = attempts + ?, updated_at = ? WHERE id = ? AND (? IS NULL OR lease_holder = ?)`,
       )
       .run(
         fields.state ?? null,
@@ -260,7 +263,10 @@ export class Store {
         fields.attempt ? 1 : 0,
         stamp(),
         id,
-      );
+        heldBy?.id ?? null,
+        heldBy?.id ?? null,
+      ).changes;
+    return changed === 1;
   }
 
   /** Remembers how far a post has come on its platform (ids, sessions, offsets), to resume after a crash. */
@@ -329,6 +335,14 @@ export class Store {
         return true;
       })
       .immediate();
+  }
+
+  /**
+   * Renews the holder's lease on one post if it still has it: false when its lease ran out and another
+   * process took the post over, which then alone may change the platform or the post's state.
+   */
+  keepLease(postId: number, holder: LeaseHolder): boolean {
+    return this.db.prepare('UPDATE posts SET lease_until = ? WHERE id = ? AND lease_holder = ?').run(nowMs() + holder.leaseMs, postId, holder.id).changes === 1;
   }
 
   /** Keeps the holder's leases alive while it works. */
