@@ -191,10 +191,16 @@ function checkReminderWording(row: PostRow, at: Date): void {
   if (days !== reminder.days) {
     throw new InputError({
       path: 'WHEN',
-      message: `post ${row.id} is the ${reminder.before} reminder, worded for ${reminder.days} day(s) before the event; at ${describeInstant(at, zoneOf(row))} it would be ${days}`,
+      message: `post ${row.id} is the ${reminder.before} reminder, worded for ${daysBefore(reminder.days)}; at ${describeInstant(at, zoneOf(row))} it would be ${daysBefore(days)}`,
       fix: `keep it on the same day, or cancel it (ip-post queue cancel ${row.id}) and schedule the announcement again with the --reminders you want`,
     });
   }
+}
+
+function daysBefore(days: number): string {
+  if (days === 0) return 'the day of the event';
+  const count = Math.abs(days);
+  return `${count} ${count === 1 ? 'day' : 'days'} ${days > 0 ? 'before' : 'after'} the event`;
 }
 
 function describePost(row: PostRow): string {

@@ -64,7 +64,7 @@ describe('ip-post queue', () => {
     expect(sameDay.code, sameDay.stdout + sameDay.stderr).toBe(0);
     const otherDay = await session.at(now, ['queue', 'reschedule', String(reminder.post), '2027-06-06 18:00']);
     expect(otherDay.code).toBe(2);
-    expect(otherDay.stderr).toContain('is the 1d reminder, worded for 1 day(s) before the event');
+    expect(otherDay.stderr).toContain('is the 1d reminder, worded for 1 day before the event; at 2027-06-06 18:00 EEST (Europe/Riga) it would be 2 days before the event');
   });
 });
 
