@@ -219,6 +219,8 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     } catch (error) {
       if (error instanceof ApiError) reply = error.reply;
       else if (error instanceof BodyError) reply = emulator.errorReply(error.kind === 'too-large' ? 'too-large' : 'bad-request', error.message);
+      // The client went away mid-request (it was killed, or gave up): there is no one to answer.
+      else if (raw.destroyed) return;
       else {
         console.error(`sandbox: ${prefix} ${found.route.name}: ${(error as Error).stack ?? String(error)}`);
         reply = emulator.errorReply('internal', 'internal error');
