@@ -24,9 +24,9 @@ export const publisher: Publisher = {
     const { post } = context;
     const schedule = scheduleFields(context.scheduleAt);
     // A scheduled post is not in the feed yet: it is looked for among the Page's scheduled posts.
-    const findByMessage = async () => {
+    const findByMessage = async (since: Date) => {
       const { data } = await graph.get(`/${pageId}/${context.scheduleAt ? 'scheduled_posts' : 'feed'}`, { params: { fields: 'message,created_time', limit: 25 } });
-      return (data.data as { id: string; message?: string }[]).find((item) => comparable(item.message) === comparable(post.text))?.id;
+      return (data.data as { id: string; message?: string; created_time?: string }[]).find((item) => comparable(item.message) === comparable(post.text) && Date.parse(item.created_time ?? '') >= since.getTime())?.id;
     };
     const done = (id: string) => ({ id, url: `https://www.facebook.com/${id}` });
 
@@ -111,7 +111,7 @@ async function uploadVideo(
   graph: AxiosInstance,
   pageId: string,
   video: PlannedMedia,
-  findByMessage: () => Promise<string | undefined>,
+  findByMessage: (since: Date) => Promise<string | undefined>,
   schedule: ReturnType<typeof scheduleFields>,
 ): Promise<string> {
   const total = await context.media.size(video);
@@ -144,7 +144,7 @@ async function uploadVideo(
       await graph.post(`/${pageId}/videos`, { upload_phase: 'finish', upload_session_id: session.sessionId, description: context.post.text, ...schedule });
       return true;
     },
-    { changes: true, reconcile: async () => ((await findByMessage()) ? true : undefined) },
+    { changes: true, reconcile: async (since) => ((await findByMessage(since)) ? true : undefined) },
   );
   return session.videoId;
 }

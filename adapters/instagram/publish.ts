@@ -51,11 +51,11 @@ export const publisher: Publisher = {
       async () => (await graph.post(`/${userId}/media_publish`, { creation_id: top })).data.id as string,
       {
         changes: true,
-        reconcile: async () => {
+        reconcile: async (since) => {
           const { data } = await graph.get(`/${top}`, { params: { fields: 'status_code' } });
           if (data.status_code !== 'PUBLISHED') return undefined;
-          const { data: recent } = await graph.get(`/${userId}/media`, { params: { fields: 'id,caption', limit: 25 } });
-          const found = (recent.data as { id: string; caption?: string }[]).find((item) => (item.caption ?? '').trim() === post.text.trim())?.id;
+          const { data: recent } = await graph.get(`/${userId}/media`, { params: { fields: 'id,caption,timestamp', limit: 25 } });
+          const found = (recent.data as { id: string; caption?: string; timestamp?: string }[]).find((item) => (item.caption ?? '').trim() === post.text.trim() && Date.parse(item.timestamp ?? '') >= since.getTime())?.id;
           if (!found) throw new PublishError('unknown-outcome', 'Instagram says the container is published, but the post is not among the account’s recent media: look on Instagram');
           return found;
         },

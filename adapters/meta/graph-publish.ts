@@ -69,7 +69,7 @@ export function classifyGraph(error: unknown, platform: 'facebook' | 'instagram'
     const wait = minutes ? minutes * 60_000 : (waitFromHeaders(response.headers) ?? 60 * 60_000);
     return new PublishError('rate-limit', `${name} rate limit reached (${said})`, label, wait);
   }
-  if (code === 506) return new PublishError('duplicate', `${name} says this text was already posted`, label);
+  if (code === 506) return new PublishError('duplicate', `${name} refused it as a duplicate of an earlier post: change the text (or delete that post on ${name}), then \`ip-post retry\``, label);
   if (code === 368) return new PublishError('fatal', `${name} blocked the post as possibly abusive: check the Page's quality, then post by hand`, label);
   if (code === 9007 && subcode === 2207027) return new PublishError('retry', 'Instagram is still preparing the media', label);
   if (code === 9004 || subcode === 2207052) return new PublishError('input', 'Instagram could not fetch a file from the media host: it must be public on the internet (not localhost) and answer quickly', label);

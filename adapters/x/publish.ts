@@ -28,7 +28,7 @@ export const publisher: Publisher = {
       const data = error.data as { detail?: string; title?: string; errors?: { message?: string }[] } | undefined;
       const detail = data?.detail ?? data?.errors?.[0]?.message ?? data?.title ?? `HTTP ${error.code}`;
       if (error.code === 401) return new PublishError('auth', 'X refused the credentials: check IP_POST_X_APP_KEY, …_APP_SECRET, …_ACCESS_TOKEN and …_ACCESS_SECRET (`ip-post config`); a revoked token needs new keys from the X developer portal', '401');
-      if (error.code === 403 && /duplicate/i.test(detail)) return new PublishError('duplicate', 'X says this text was already posted', '403 duplicate');
+      if (error.code === 403 && /duplicate/i.test(detail)) return new PublishError('duplicate', 'X refused it as a duplicate of an earlier post of the account: change the text (or delete that post on X), then `ip-post retry`', '403 duplicate');
       if (error.code === 403) return new PublishError('fatal', `X refused the post: ${detail}${/reply|repl/i.test(detail) ? ' (X lets apps reply only when summoned: post without a thread, platforms.x.thread: false)' : ''}`, '403');
       if (error.code === 402 || /usage-capped|credits/i.test(detail)) return new PublishError('limit', 'X pay-per-use credits have run out: top them up in the X developer portal', String(error.code));
       if (error.code === 429) {
@@ -74,8 +74,8 @@ export const publisher: Publisher = {
           ).data.id,
         {
           changes: true,
-          reconcile: async () => {
-            const recent = await client.v2.get(`users/${me!.id}/tweets`, { max_results: 20 });
+          reconcile: async (since) => {
+            const recent = await client.v2.get(`users/${me!.id}/tweets`, { max_results: 20, start_time: since.toISOString().replace(/\.\d+Z$/, 'Z') });
             return (recent.data as { id: string; text: string }[] | undefined)?.find((tweet) => comparable(tweet.text) === comparable(text))?.id;
           },
         },

@@ -66,7 +66,7 @@ interface Window {
 
 export const createXEmulator: EmulatorFactory = (context: EmulatorContext) => {
   const media = new Map<string, Media>();
-  const tweets = new Map<string, { id: string; text: string; deleted: boolean }>();
+  const tweets = new Map<string, { id: string; text: string; deleted: boolean; createdAt: number }>();
   const windows = new Map<string, Window>();
   let tokenExpired = false;
 
@@ -270,7 +270,7 @@ export const createXEmulator: EmulatorFactory = (context: EmulatorContext) => {
           if (text && [...tweets.values()].some((tweet) => !tweet.deleted && tweet.text === text.normalize('NFC'))) fail(duplicate());
 
           const id = context.newId();
-          tweets.set(id, { id, text: text.normalize('NFC'), deleted: false });
+          tweets.set(id, { id, text: text.normalize('NFC'), deleted: false, createdAt: context.now() });
           for (const item of items) item.used = true;
           context.records.add({
             platform: 'x',
@@ -328,7 +328,16 @@ export const createXEmulator: EmulatorFactory = (context: EmulatorContext) => {
           authenticate(request);
           if (request.params.id !== user.id) return notFound(`Could not find user with id: [${request.params.id}].`);
           const max = Math.min(100, Math.max(5, Number(request.query.get('max_results') ?? 10)));
-          const data = [...tweets.values()].filter((tweet) => !tweet.deleted).reverse().slice(0, max).map((tweet) => ({ id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] }));
+          // start_time: YYYY-MM-DDTHH:mm:ssZ, inclusive, to the second; tweet.fields=created_at adds the time.
+          const startTime = request.query.get('start_time');
+          if (startTime !== null && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(startTime)) fail(invalidRequest('start_time', `Invalid start_time: '${startTime}'. Use YYYY-MM-DDTHH:mm:ssZ.`));
+          const since = startTime === null ? 0 : Math.floor(Date.parse(startTime) / 1000) * 1000;
+          const withTime = (request.query.get('tweet.fields') ?? '').split(',').includes('created_at');
+          const data = [...tweets.values()]
+            .filter((tweet) => !tweet.deleted && tweet.createdAt >= since)
+            .reverse()
+            .slice(0, max)
+            .map((tweet) => ({ id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id], ...(withTime && { created_at: new Date(Math.floor(tweet.createdAt / 1000) * 1000).toISOString() }) }));
           return json(200, { data, meta: { result_count: data.length, ...(data.length && { newest_id: data[0]!.id, oldest_id: data.at(-1)!.id }) } });
         },
       },

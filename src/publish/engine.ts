@@ -196,6 +196,9 @@ export async function changeOnPlatform<T>(row: PostRow, options: Omit<EngineOpti
   }
 }
 
+/** How far a platform's clock may be behind this machine's when a post is looked for by its creation time. */
+const clockMarginMs = 60_000;
+
 /** What a publisher gets for one post: settings, secrets, progress kept in the record, and journaled calls. */
 function createContext(row: PostRow, publisher: Publisher, options: EngineOptions, scheduleAt?: Date): PublishContext {
   const { store, config, reporter, holder } = options;
@@ -241,7 +244,8 @@ function createContext(row: PostRow, publisher: Publisher, options: EngineOption
         context.step('checking whether it went through');
         store.journal(row.id, `${name}:check`, 'before');
         try {
-          const found = await callOptions.reconcile();
+          const since = new Date(Date.parse(String(progress[pendingKey(name)])) - clockMarginMs);
+          const found = await callOptions.reconcile(since);
           store.journal(row.id, `${name}:check`, 'after', { found: found !== undefined });
           return found;
         } catch (error) {
@@ -261,7 +265,8 @@ function createContext(row: PostRow, publisher: Publisher, options: EngineOption
             return found;
           }
         }
-        remember(pendingKey(name), new Date().toISOString());
+        // The first attempt's time stays: what any attempt made is looked for from then on.
+        if (!progress[pendingKey(name)]) remember(pendingKey(name), new Date(nowMs()).toISOString());
       }
       for (let attempt = 1; ; attempt++) {
         // Checked (and the lease renewed) right before each change, after any wait: never two senders.

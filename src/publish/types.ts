@@ -15,9 +15,11 @@ export interface CallOptions<T> {
    * The call changes the platform (creates a post). It is never repeated blindly: when its outcome is
    * unknown, `reconcile` looks for what it would have made, and only if nothing is found is it sent again.
    * Its result is recorded (so it must be plain JSON: an id) and returned again if the post is resumed.
+   * `reconcile` looks only at what was made `since` (the first attempt, less a margin for clocks): an older
+   * post with the same text is someone else's, not this call's.
    */
   changes?: boolean;
-  reconcile?: () => Promise<T | undefined>;
+  reconcile?: (since: Date) => Promise<T | undefined>;
 }
 
 /** Reading media for an upload: in chunks, as a stream, converted, or from a public address. */

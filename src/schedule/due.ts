@@ -74,7 +74,7 @@ async function confirmScheduled(row: PostRow, options: DueOptions, lateMs: numbe
     return outcomeOf(store.post(row.id));
   }
   if (found === 'published') store.update(row.id, { state: 'published' });
-  else if (found === 'gone') store.update(row.id, { state: 'failed', error: `${label} no longer has the post it was to publish at ${describeInstant(new Date(row.due_at!), zoneOf(row))} (deleted there?): it did not go out; schedule it again if it should` });
+  else if (found === 'gone') store.lostOnPlatform(row.id, `${label} no longer has the post it was to publish at ${describeInstant(new Date(row.due_at!), zoneOf(row))} (deleted there?): it did not go out; \`ip-post retry ${row.run_id}\` publishes it now`);
   else if (overdue) store.update(row.id, { state: 'unknown', error: `${label} has not published it ${describeLateness(lateMs)} after its time: look at it on ${label}` });
   else return undefined;
   return outcomeOf(store.post(row.id));

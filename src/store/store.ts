@@ -359,6 +359,16 @@ export class Store {
     this.db.prepare('UPDATE posts SET due_at = ?, schedule = ?, state = ?, error = NULL, error_code = NULL, updated_at = ? WHERE id = ?').run(dueAt, schedule, state, stamp(), postId);
   }
 
+  /**
+   * The platform no longer has what it was sent (deleted there before its time): the post failed, and
+   * nothing of the earlier sending is kept, so that `retry` sends it anew rather than finding it done.
+   */
+  lostOnPlatform(postId: number, error: string): void {
+    this.db
+      .prepare(`UPDATE posts SET state = 'failed', remote_id = NULL, url = NULL, progress = '{}', error = ?, error_code = NULL, updated_at = ? WHERE id = ?`)
+      .run(error, stamp(), postId);
+  }
+
   /** Back into ip-post's queue, as if never sent: the platform no longer holds it (a native schedule was cancelled there). */
   requeue(postId: number, dueAt: string): void {
     this.db

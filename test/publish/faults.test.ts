@@ -43,7 +43,7 @@ const matrix: Record<FaultKind, Partial<Record<PlatformName, Expected>> & { othe
   reset: { otherwise: published },
   hang: { otherwise: published },
   'expired-token': Object.fromEntries(Object.entries(refusedToken).map(([platform, error]) => [platform, failed(error)])),
-  duplicate: { x: failed(/^X says this text was already posted$/), facebook: failed(/^Facebook says this text was already posted$/), otherwise: published },
+  duplicate: { x: failed(/^X refused it as a duplicate of an earlier post of the account: change the text/), facebook: failed(/^Facebook refused it as a duplicate of an earlier post: change the text/), otherwise: published },
   'container-error': { instagram: failed(/^Instagram could not process the media \(Error: Media upload has failed with error code 2207082\)/), otherwise: published },
   'publish-failed': { tiktok: failed(/^TikTok failed to publish it \(an internal error\): `ip-post retry` tries again$/), otherwise: published },
   'quota-exceeded': { youtube: failed(/^YouTube’s daily quota is used up: it resets at midnight Pacific time/), otherwise: published },

@@ -37,6 +37,22 @@ describe('X emulator, driven by twitter-api-v2', () => {
     expect(timeline.data.map((tweet: { id: string }) => tweet.id)).toContain(data.id);
   });
 
+  it('lists only posts from start_time on (to the second, inclusive), with created_at when asked, and refuses a malformed time', async () => {
+    const x = await client();
+    sandbox().setClock('2027-06-01T07:00:00.000Z');
+    const { data: older } = await x.v2.tweet('Vecāks ieraksts.');
+    sandbox().setClock('2027-06-08T07:00:00.000Z');
+    const { data: newer } = await x.v2.tweet('Jaunāks ieraksts.');
+    const me = await x.v2.me();
+    const since = await x.v2.get(`users/${me.data.id}/tweets`, { max_results: 5, start_time: '2027-06-08T07:00:00Z', 'tweet.fields': 'created_at' });
+    expect(since.data).toEqual([{ id: newer.id, text: 'Jaunāks ieraksts.', edit_history_tweet_ids: [newer.id], created_at: '2027-06-08T07:00:00.000Z' }]);
+    const all = await x.v2.get(`users/${me.data.id}/tweets`, { max_results: 5 });
+    expect(all.data.map((tweet: { id: string }) => tweet.id)).toEqual([newer.id, older.id]);
+    const error = await problem(x.v2.get(`users/${me.data.id}/tweets`, { start_time: '8 June 2027' }));
+    expect(error.code).toBe(400);
+    expect(JSON.stringify(error.data)).toContain('start_time');
+  });
+
   it('refuses more than 280 weighted characters, counting a URL as 23 and an emoji as 2', async () => {
     const x = await client();
     const fits = `${'a'.repeat(255)} https://www.intelektaparks.lv/${'x'.repeat(100)}`; // 255 + 1 + 23 = 279

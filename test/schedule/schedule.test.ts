@@ -109,8 +109,17 @@ describe('posts a platform holds are checked after their time', () => {
     const checked = await session.runDue(minutes(due, 5));
     expect(checked.code, checked.stdout + checked.stderr).toBe(1);
     expect(checked.posts).toMatchObject([{ platform: 'facebook', status: 'failed', post: result.posts[0]!.post }]);
-    expect(checked.posts[0]!.error).toContain('Facebook no longer has the post it was to publish at 2027-06-01 10:00 EEST (Europe/Riga)');
+    expect(checked.posts[0]!.error).toContain(`Facebook no longer has the post it was to publish at 2027-06-01 10:00 EEST (Europe/Riga) (deleted there?): it did not go out; \`ip-post retry ${result.run}\` publishes it now`);
     expect((await session.runDue(minutes(due, 10))).stdout).toBe('');
+
+    // retry sends it anew, now: the deleted post's id is not taken for the new one.
+    const retried = await session.at(minutes(due, 15), ['retry', result.run, '--json']);
+    expect(retried.code, retried.stderr).toBe(0);
+    const [republished] = sandbox().records.list('facebook');
+    expect(republished).toMatchObject({ published: true });
+    expect(republished!.scheduledAt).toBeUndefined();
+    expect(republished!.id).not.toBe(held!.id);
+    expect((JSON.parse(retried.stdout) as { posts: { status: string; id: string }[] }).posts).toMatchObject([{ status: 'published', id: republished!.id }]);
   });
 
   it('a video YouTube has not made public by the end of the grace period is reported unknown', async () => {
@@ -124,6 +133,24 @@ describe('posts a platform holds are checked after their time', () => {
     expect(late.code).toBe(1);
     const [video] = (JSON.parse(late.stdout) as { posts: { status: string; error: string }[] }).posts;
     expect(video).toMatchObject({ status: 'unknown', error: 'YouTube has not published it 31 min after its time: look at it on YouTube' });
+  });
+});
+
+describe('an earlier post with the same text', () => {
+  it('is not taken for this one: a week later, from another record, X and Facebook refuse the text and ip-post says so', async () => {
+    const first = await scheduling(sandbox());
+    const { result: earlier } = await first.schedule(example('seminar.yml'), undefined, now, ['--only', 'x,facebook', '--lang', 'en']);
+    expect(earlier.posts.map((post) => post.status)).toEqual(['published', 'published']);
+
+    const again = await scheduling(sandbox());
+    const { result, run } = await again.schedule(example('seminar.yml'), undefined, minutes(now, 7 * 24 * 60), ['--only', 'x,facebook', '--lang', 'en']);
+    expect(run.code).toBe(1);
+    expect(result.posts.map((post) => [post.platform, post.status, post.id])).toEqual([
+      ['facebook', 'failed', undefined],
+      ['x', 'failed', undefined],
+    ]);
+    for (const post of result.posts) expect(post.error).toMatch(/refused it as a duplicate of an earlier post.*change the text/);
+    for (const platform of ['x', 'facebook']) expect(sandbox().records.list(platform), platform).toHaveLength(1);
   });
 });
 
