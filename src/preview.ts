@@ -83,5 +83,6 @@ function summary(plan: Plan, c: Colors): string {
   const later = plan.posts.filter((post) => post.schedule).length;
   const timing = later === 0 ? '' : later === plan.posts.length ? ', all scheduled' : `, ${later} scheduled`;
   const head = `${count(plan.posts.length, 'post')}${timing} on ${count(platforms, 'platform')} · ${count(warnings, 'warning')} · ${count(errors, 'error')}`;
-  return errors ? c.red(`${head}: fix the errors before publishing`) : c.green(`${head}: ready to publish`);
+  const ready = later === 0 ? 'ready to publish' : later === plan.posts.length ? 'ready to schedule' : 'ready to publish and schedule';
+  return errors ? c.red(`${head}: fix the errors before publishing`) : c.green(`${head}: ${ready}`);
 }

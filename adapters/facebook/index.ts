@@ -24,7 +24,7 @@ export const facebook = defineAdapter({
   defaults: { languages: 'combined', baseUrl: 'https://graph.facebook.com', uploadBaseUrl: 'https://graph-video.facebook.com' },
   settings,
   // facebook.md §3: 10 minutes to 30 days ahead; a minute's margin each way for the time the request takes.
-  nativeScheduling: { minAheadMs: 11 * 60_000, maxAheadMs: 30 * 24 * 3600_000 - 60 * 60_000 },
+  nativeScheduling: { minAheadMs: 11 * 60_000, maxAheadMs: 30 * 24 * 3600_000 - 60 * 60_000, window: 'from 10 minutes to 30 days ahead' },
   reminders: true,
   settingsHelp: {
     pageId: 'write the Page id (a number, as text), e.g. "1234567890"',

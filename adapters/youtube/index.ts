@@ -39,7 +39,7 @@ export const youtube = defineAdapter({
   defaults: { languages: 'localized', baseUrl: 'https://youtube.googleapis.com', uploadBaseUrl: 'https://youtube.googleapis.com' },
   settings,
   // youtube.md: publishAt on a private video, no documented horizon; a time already past publishes at once.
-  nativeScheduling: { minAheadMs: 60_000 },
+  nativeScheduling: { minAheadMs: 60_000, window: 'from a minute ahead' },
   // A reminder would be the same video uploaded again.
   reminders: false,
   settingsHelp: {

@@ -10,7 +10,7 @@ import { PublishError } from '../publish/errors.js';
 import { leaseHolder } from '../publish/lease.js';
 import { silentReporter } from '../publish/report.js';
 import { chooseSchedule } from '../schedule/mode.js';
-import { calendarDaysBetween } from '../schedule/reminders.js';
+import { describeDaysBefore, reminderWordingAt } from '../schedule/reminders.js';
 import { describeInstant, parseWhen } from '../schedule/when.js';
 import { loadEnvFiles } from '../secrets.js';
 import { databasePath } from '../store/location.js';
@@ -187,20 +187,14 @@ function postsNamed(store: Store, id: string): PostRow[] {
 function checkReminderWording(row: PostRow, at: Date): void {
   const reminder = row.plan.reminder;
   if (!reminder) return;
-  const days = calendarDaysBetween(at, new Date(reminder.event), zoneOf(row));
-  if (days !== reminder.days) {
-    throw new InputError({
-      path: 'WHEN',
-      message: `post ${row.id} is the ${reminder.before} reminder, worded for ${daysBefore(reminder.days)}; at ${describeInstant(at, zoneOf(row))} it would be ${daysBefore(days)}`,
-      fix: `keep it on the same day, or cancel it (ip-post queue cancel ${row.id}) and schedule the announcement again with the --reminders you want`,
-    });
-  }
-}
-
-function daysBefore(days: number): string {
-  if (days === 0) return 'the day of the event';
-  const count = Math.abs(days);
-  return `${count} ${count === 1 ? 'day' : 'days'} ${days > 0 ? 'before' : 'after'} the event`;
+  const wording = reminderWordingAt(reminder, at, zoneOf(row));
+  if (wording.true) return;
+  const event = describeInstant(new Date(reminder.event), zoneOf(row));
+  throw new InputError({
+    path: 'WHEN',
+    message: `post ${row.id} is the ${reminder.before} reminder, worded for ${describeDaysBefore(reminder.days)}; at ${describeInstant(at, zoneOf(row))} ${wording.begun ? `the event (${event}) will have begun` : `it would be ${describeDaysBefore(wording.days)}`}`,
+    fix: `keep it on the same day, before the event, or cancel it (ip-post queue cancel ${row.id}) and schedule the announcement again with the --reminders you want`,
+  });
 }
 
 function describePost(row: PostRow): string {

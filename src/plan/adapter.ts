@@ -34,7 +34,12 @@ export interface Adapter<Entries extends v.ObjectEntries = v.ObjectEntries> {
    * The platform publishes a post at a given time itself, when the time is this far ahead (and, if
    * `maxAheadMs` is set, no further); config `platforms.<name>.schedule` chooses it or ip-post's queue.
    */
-  nativeScheduling?: { minAheadMs: number; maxAheadMs?: number };
+  nativeScheduling?: {
+    minAheadMs: number;
+    maxAheadMs?: number;
+    /** The platform's rule, as the officer reads it: "from 10 minutes to 30 days ahead". */
+    window: string;
+  };
   /** Whether reminders before the event are posted here (a platform that needs a new video for each does not). */
   reminders: boolean;
   plan(context: PlanContext<SettingsOf<Entries>>): PlannedPost[] | Promise<PlannedPost[]>;

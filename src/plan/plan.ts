@@ -1,6 +1,7 @@
+import { DateTime } from 'luxon';
 import { adapters } from '../../adapters/index.js';
 import type { PlatformName } from '../../adapters/names.js';
-import type { Announcement, Language } from '../announcement/model.js';
+import type { Announcement, EventDetails, EventTime, Language } from '../announcement/model.js';
 import type { Config } from '../config.js';
 import { loadLanguage, type LanguageData } from '../i18n/language.js';
 import { inspectMedia, type InspectedMedia } from '../media.js';
@@ -8,6 +9,7 @@ import { Templates } from '../render/templates.js';
 import { chooseSchedule } from '../schedule/mode.js';
 import { calendarDaysBetween, reminderTime, type ReminderOffset } from '../schedule/reminders.js';
 import { describeInstant } from '../schedule/when.js';
+import { InputError } from '../errors.js';
 import { createPlanContext, type ContextInput } from './context.js';
 import type { Plan, PlannedPost } from './types.js';
 
@@ -64,17 +66,23 @@ export async function buildPlan(announcement: Announcement, config: Config, opti
 
   const posts: PlannedPost[] = [];
   for (const platform of platforms) posts.push(...scheduled(platform, await adapters[platform].plan(contextFor(platform)), options.at));
+  const lateness = platforms[0] && eventLateness(announcement.content[platforms[0]].event, options.at ?? new Date(now), now);
+  if (lateness) warnings.push(`${lateness}: the posts speak of it as ahead; check ${options.at ? '--at and ' : ''}the event's dates`);
 
   const reminded = platforms.filter((platform) => adapters[platform].reminders && config.platforms[platform].reminders !== false);
   if (options.reminders?.length) {
     const left = platforms.filter((platform) => !reminded.includes(platform));
-    if (left.length) warnings.push(`no reminders on ${left.map((platform) => adapters[platform].label).join(', ')}: ${left.some((platform) => !adapters[platform].reminders) ? 'each would be the same video again' : 'config turns them off'}`);
+    if (left.length) warnings.push(`no reminders on ${left.map((platform) => adapters[platform].label).join(', ')}: ${left.some((platform) => !adapters[platform].reminders) ? 'a reminder there would be the same post again' : 'config turns them off'}`);
     const announced = options.at?.getTime() ?? now;
+    const reminderAt = new Map<string, string>();
     for (const offset of options.reminders) {
       const late = new Map<string, string[]>();
       for (const platform of reminded) {
         const { event } = announcement.content[platform];
         const at = reminderTime(event, offset);
+        const same = reminderAt.get(`${platform} ${at.getTime()}`);
+        if (same) throw new InputError({ path: '--reminders', message: `${same} and ${offset.before} both fall at ${describeInstant(at, event.timezone)}`, fix: `keep one of them` });
+        reminderAt.set(`${platform} ${at.getTime()}`, offset.before);
         if (at.getTime() <= announced) {
           const when = describeInstant(at, event.timezone);
           late.set(when, [...(late.get(when) ?? []), adapters[platform].label]);
@@ -102,6 +110,20 @@ export async function buildPlan(announcement: Announcement, config: Config, opti
     warnings,
     publishable: posts.every((post) => post.errors.length === 0),
   };
+}
+
+/** Whether the event has begun, or is over, when the posts go out ("the event is over (it ended …)"), or nothing. */
+function eventLateness(event: EventDetails, at: Date, now: number): string | undefined {
+  const dayAfter = (time: EventTime) => DateTime.fromJSDate(time.instant, { zone: event.timezone }).startOf('day').plus({ days: 1 }).toMillis();
+  const last = event.end ?? event.start;
+  const over = last.allDay ? dayAfter(last) : event.end ? last.instant.getTime() : undefined;
+  const scheduled = at.getTime() > now;
+  const by = scheduled ? `at ${describeInstant(at, event.timezone)} the event will` : 'the event';
+  const instant = (ms: number, past: string, future: string) => `it ${ms <= now ? past : future} ${describeInstant(new Date(ms), event.timezone)}`;
+  if (over !== undefined && at.getTime() >= over) return `${by} ${scheduled ? 'be' : 'is'} over (${instant(over, 'ended', 'ends')})`;
+  const start = event.start.instant.getTime();
+  if (at.getTime() >= start) return `${by} ${scheduled ? 'have' : 'has'} begun (${instant(start, 'started', 'starts')})`;
+  return undefined;
 }
 
 /** Each file is inspected once, however many platforms use it. */

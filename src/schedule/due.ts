@@ -4,6 +4,7 @@ import { nowMs } from '../clock.js';
 import { changeOnPlatform, outcomeOf, publishPosts, type EngineOptions, type PostOutcome } from '../publish/engine.js';
 import { PublishError } from '../publish/errors.js';
 import type { PostRow } from '../store/store.js';
+import { describeDaysBefore, reminderWordingAt } from './reminders.js';
 import { confirmAfterMs } from './timing.js';
 import { describeInstant } from './when.js';
 
@@ -25,10 +26,26 @@ export async function publishDue(options: DueOptions): Promise<PostOutcome[]> {
   const { store, holder, config } = options;
   const outcomes: PostOutcome[] = [];
   const lateBy = (row: PostRow) => nowMs() - Date.parse(row.due_at!);
-  for (;;) {
-    const claimed = store.claimDue(holder, { dueBy: nowMs(), states: options.catchUp ? ['queued', 'sending', 'missed'] : ['queued', 'sending'], limit: options.batch ?? 25 });
+  for (const handled = new Set<number>(); ; ) {
+    const claimed = store.claimDue(holder, { dueBy: nowMs(), states: options.catchUp ? ['queued', 'sending', 'missed'] : ['queued', 'sending'], limit: options.batch ?? 25, excluding: handled });
     if (claimed.length === 0) break;
-    const late = claimed.filter((row) => row.state === 'queued' && !options.catchUp && lateBy(row) > config.schedule.graceMs);
+    for (const row of claimed) handled.add(row.id);
+    // A reminder is sent only while its wording holds: "Tomorrow" on the day itself would mislead.
+    const untrue = claimed.filter((row) => row.state !== 'sending' && row.plan.reminder && !reminderWordingAt(row.plan.reminder, new Date(nowMs()), zoneOf(row)).true);
+    for (const row of untrue) {
+      // Said once: a reminder already reported so is passed over by later --catch-up runs.
+      if (row.error_code !== staleReminder) {
+        const reminder = row.plan.reminder!;
+        store.update(row.id, {
+          state: 'missed',
+          errorCode: staleReminder,
+          error: `not sent: the ${reminder.before} reminder is worded for ${describeDaysBefore(reminder.days)}, and its time, ${describeInstant(new Date(row.due_at!), zoneOf(row))}, passed while nothing ran \`ip-post run-due\`; now it would not be true. \`ip-post queue cancel ${row.id}\` clears it`,
+        });
+        outcomes.push(outcomeOf(store.post(row.id)));
+      }
+      store.release(row.id, holder);
+    }
+    const late = claimed.filter((row) => row.state === 'queued' && !untrue.includes(row) && !options.catchUp && lateBy(row) > config.schedule.graceMs);
     for (const row of late) {
       store.update(row.id, {
         state: 'missed',
@@ -38,7 +55,7 @@ export async function publishDue(options: DueOptions): Promise<PostOutcome[]> {
       outcomes.push(outcomeOf(store.post(row.id)));
     }
     const published = await publishPosts(
-      claimed.filter((row) => !late.includes(row)),
+      claimed.filter((row) => !late.includes(row) && !untrue.includes(row)),
       options,
     );
     for (const row of claimed) if (published.has(row.id)) outcomes.push(published.get(row.id)!);
@@ -79,6 +96,9 @@ async function confirmScheduled(row: PostRow, options: DueOptions, lateMs: numbe
   else return undefined;
   return outcomeOf(store.post(row.id));
 }
+
+/** The code of a reminder not sent because its wording no longer holds. */
+const staleReminder = 'stale-reminder';
 
 const zoneOf = (row: PostRow) => row.plan.schedule?.timezone ?? 'UTC';
 

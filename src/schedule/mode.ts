@@ -18,7 +18,8 @@ export function chooseSchedule(adapter: Pick<Adapter, 'label' | 'nativeSchedulin
   if (!native) return queue(`${adapter.label} has no scheduling of its own: \`ip-post run-due\` publishes it`);
   if (chosen === 'queue') return queue('config chooses ip-post’s queue: `ip-post run-due` publishes it');
   const ahead = at.getTime() - now;
-  if (ahead < native.minAheadMs) return queue(`${adapter.label} schedules only from ${describeSpan(native.minAheadMs)} ahead: \`ip-post run-due\` publishes it`);
-  if (native.maxAheadMs !== undefined && ahead > native.maxAheadMs) return queue(`${adapter.label} schedules at most ${describeSpan(native.maxAheadMs)} ahead: \`ip-post run-due\` publishes it`);
+  if (ahead < native.minAheadMs || (native.maxAheadMs !== undefined && ahead > native.maxAheadMs)) {
+    return queue(`${adapter.label} schedules posts only ${native.window} (this is ${describeSpan(ahead)} ahead): \`ip-post run-due\` publishes it`);
+  }
   return { at: at.toISOString(), timezone, mode: 'native', why: `${adapter.label} publishes it at its time` };
 }

@@ -3,6 +3,7 @@ import type { EventDetails } from '../announcement/model.js';
 import { InputError } from '../errors.js';
 import { fill } from '../render/templates.js';
 import type { LanguageData } from '../i18n/language.js';
+import type { ReminderInfo } from '../plan/types.js';
 import { describeWhen } from '../i18n/when.js';
 
 /** One reminder of `--reminders 7d,1d,2h`: how long before the event. */
@@ -77,6 +78,24 @@ export function describeReminder(at: Date, event: Pick<EventDetails, 'start' | '
   const near = days <= 1;
   const pattern = event.start.allDay ? (near ? patterns.nearAllDay : patterns.farAllDay) : near ? patterns.near : patterns.far;
   return { relativeDay, RelativeDay, reminderWhen: fill(pattern, { ...when, relativeDay, RelativeDay }), reminderBefore: before, date: when.date, when: when.when };
+}
+
+/**
+ * Whether a reminder's wording ("tomorrow", "in a week") would still be true if it went out at `at`: not
+ * once the event has begun, nor on another day than the one it was worded for.
+ */
+export function reminderWordingAt(reminder: ReminderInfo, at: Date, zone: string): { true: true } | { true: false; begun: boolean; days: number } {
+  const event = new Date(reminder.event);
+  const days = calendarDaysBetween(at, event, zone);
+  const begun = at.getTime() >= event.getTime();
+  return !begun && days === reminder.days ? { true: true } : { true: false, begun, days };
+}
+
+/** "1 day before the event", "2 days before the event", "the day of the event". */
+export function describeDaysBefore(days: number): string {
+  if (days === 0) return 'the day of the event';
+  const count = Math.abs(days);
+  return `${count} ${count === 1 ? 'day' : 'days'} ${days > 0 ? 'before' : 'after'} the event`;
 }
 
 /** Whole calendar days from one instant's date to another's, in a time zone. */

@@ -66,6 +66,15 @@ describe('ip-post queue', () => {
     expect(otherDay.code).toBe(2);
     expect(otherDay.stderr).toContain('is the 1d reminder, worded for 1 day before the event; at 2027-06-06 18:00 EEST (Europe/Riga) it would be 2 days before the event');
   });
+
+  it('nor after the event has begun, on the same day', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), undefined, now, ['--only', 'x', '--lang', 'lv', '--reminders', '2h']);
+    const reminder = result.posts.find((post) => post.reminder)!;
+    const afterStart = await session.at(now, ['queue', 'reschedule', String(reminder.post), '2027-06-08 15:00']);
+    expect(afterStart.code).toBe(2);
+    expect(afterStart.stderr).toContain('is the 2h reminder, worded for the day of the event; at 2027-06-08 15:00 EEST (Europe/Riga) the event (2027-06-08 10:00 EEST (Europe/Riga)) will have begun');
+  });
 });
 
 describe('ip-post cron', () => {

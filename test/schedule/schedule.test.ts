@@ -72,7 +72,19 @@ describe('announce --at: each post waits its way, and goes out at its time, not 
       ['facebook', 'queue'],
       ['youtube', 'native'],
     ]);
-    expect(plan.posts[0]!.schedule.why).toBe('Facebook schedules at most 30 days ahead: `ip-post run-due` publishes it');
+    expect(plan.posts[0]!.schedule.why).toBe('Facebook schedules posts only from 10 minutes to 30 days ahead (this is 42 days ahead): `ip-post run-due` publishes it');
+  });
+
+  it('warns when the posts would go out once the event has begun or is over', async () => {
+    const session = await scheduling(sandbox());
+    const preview = (when: string) => session.at(now, ['announce', example('seminar.yml'), '--dry-run', '--only', 'x', '--lang', 'en', '--at', when]);
+    const before = await preview('2027-06-08 09:00');
+    expect(before.stdout).not.toContain('the event will');
+    expect(before.stdout).toContain('1 post, all scheduled on 1 platform · 1 warning · 0 errors: ready to schedule');
+    expect((await preview('2027-06-08 11:00')).stdout).toContain('⚠ at 2027-06-08 11:00 EEST (Europe/Riga) the event will have begun (it starts 2027-06-08 10:00 EEST (Europe/Riga)): the posts speak of it as ahead; check --at and the event\'s dates');
+    expect((await preview('2027-06-10 10:00')).stdout).toContain('⚠ at 2027-06-10 10:00 EEST (Europe/Riga) the event will be over (it ends 2027-06-09 16:00 EEST (Europe/Riga))');
+    const afterwards = await session.at('2027-06-10T07:00:00.000Z', ['announce', example('seminar.yml'), '--dry-run', '--only', 'x', '--lang', 'en']);
+    expect(afterwards.stdout).toContain('⚠ the event is over (it ended 2027-06-09 16:00 EEST (Europe/Riga)): the posts speak of it as ahead; check the event\'s dates');
   });
 
   it('config can keep every post in ip-post’s queue', async () => {
@@ -220,7 +232,7 @@ describe('queue cancel and reschedule change the platform too', () => {
     const farAway = '2027-07-15T07:00:00.000Z';
     const moved = await session.at(now, ['queue', 'reschedule', String(result.posts[0]!.post), '2027-07-15 10:00']);
     expect(moved.code, moved.stdout + moved.stderr).toBe(0);
-    expect(moved.stdout).toContain('Facebook schedules at most 30 days ahead');
+    expect(moved.stdout).toContain('Facebook schedules posts only from 10 minutes to 30 days ahead (this is 56 days ahead)');
     expect(sandbox().records.list('facebook')).toEqual([]);
     expect(await session.queue(now)).toMatchObject([{ platform: 'facebook', at: farAway, via: 'queue', status: 'scheduled' }]);
     const out = await session.runDue(minutes(farAway, 1));
@@ -288,5 +300,37 @@ describe('reminders', () => {
     const plan = JSON.parse(preview.stdout) as { warnings: string[]; posts: { reminder?: { before: string } }[] };
     expect(plan.posts.map((post) => post.reminder?.before ?? 'announcement')).toEqual(['announcement', '1d']);
     expect(plan.warnings).toContain('the 7d reminder would go out at 2027-06-01 10:00 EEST (Europe/Riga), before the announcement itself: left out');
+  });
+
+  it('two that fall at the same time are refused', async () => {
+    const session = await scheduling(sandbox());
+    const both = await session.at(now, ['announce', example('seminar.yml'), '--dry-run', '--only', 'x', '--lang', 'lv', '--reminders', '24h,1d']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--reminders: 24h and 1d both fall at 2027-06-07 10:00 EEST (Europe/Riga)');
+  });
+
+  it('a reminder missed until its wording is untrue is not sent, even with --catch-up, and is reported once', async () => {
+    const session = await scheduling(sandbox());
+    await session.schedule(example('seminar.yml'), undefined, now, ['--only', 'x', '--lang', 'en', '--reminders', '1d']);
+    expect(sandbox().records.list('x')).toHaveLength(1);
+    // Nothing ran from before the reminder's time (7 June, 10:00) until the event's day.
+    const eventDay = '2027-06-08T06:00:00.000Z';
+    const late = await session.runDue(eventDay);
+    expect(late.code).toBe(1);
+    expect(late.posts).toMatchObject([{ platform: 'x', status: 'missed', reminder: '1d', code: 'stale-reminder' }]);
+    expect(late.posts[0]!.error).toMatch(/^not sent: the 1d reminder is worded for 1 day before the event, and its time, 2027-06-07 10:00 EEST \(Europe\/Riga\), passed .*now it would not be true\. `ip-post queue cancel \d+` clears it$/);
+    const caughtUp = await session.runDue(minutes(eventDay, 5), ['--catch-up']);
+    expect([caughtUp.code, caughtUp.stdout]).toEqual([0, '']);
+    expect(sandbox().records.list('x')).toHaveLength(1);
+    expect((await session.queue(minutes(eventDay, 5))).map((post) => post.status)).toEqual(['missed']);
+  });
+
+  it('a reminder within the grace period but past its day is not sent either', async () => {
+    const session = await scheduling(sandbox(), { schedule: { graceMinutes: 24 * 60 } });
+    await session.schedule(example('seminar.yml'), undefined, now, ['--only', 'x', '--lang', 'en', '--reminders', '2h']);
+    // The 2h reminder (8 June, 08:00) found at 10:30, after the event began: within 24 h of grace, and untrue.
+    const afterStart = await session.runDue('2027-06-08T07:30:00.000Z');
+    expect(afterStart.posts).toMatchObject([{ status: 'missed', code: 'stale-reminder' }]);
+    expect(sandbox().records.list('x')).toHaveLength(1);
   });
 });
