@@ -10,7 +10,7 @@ import type * as QueueCommand from './commands/queue.js';
 import type * as RunDueCommand from './commands/run-due.js';
 import type * as SandboxCommand from './commands/sandbox.js';
 import { parseNowVariable } from './clock.js';
-import { ExitCode, formatProblem, isInputError } from './errors.js';
+import { ExitCode, formatProblem, InputError, isInputError } from './errors.js';
 
 // Only commander is loaded up front; each command loads its own bundle when it runs,
 // so `ip-post --help` stays as fast as a bare Node start.
@@ -63,7 +63,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('ip-post')
     .description('One event announcement → posts for Facebook, Instagram, X, YouTube and TikTok in every audience language.')
     .version(packageJson.version, '-V, --version')
-    .showHelpAfterError('(run ip-post --help for usage)')
+    // Usage errors read like every other input error: "ip-post: …" and a fix.
+    .configureOutput({ outputError: (text, write) => write(`ip-post: ${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError('  fix: `ip-post --help` lists the commands, `ip-post COMMAND --help` their options')
     .addHelpText('after', examples)
     .exitOverride();
 
@@ -129,9 +131,13 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
       .option('--sandbox [url]', 'point every platform at a sandbox (see announce --help)')
       .exitOverride();
-  queueOptions(queue.command('list', { isDefault: true }).description('what waits for its time: when, where, which languages, how (on the platform, or the queue)')).action(async (options) => {
-    setExitCode(await run<typeof QueueCommand>('queue', options.sandbox, (command, sandbox) => command.listQueue({ ...options, sandbox })));
-  });
+  queueOptions(queue.command('list', { isDefault: true }).description('what waits for its time: when, where, which languages, how (on the platform, or the queue)'))
+    // `ip-post queue bogus` reaches the default command: it is an unknown subcommand, not an extra argument.
+    .allowExcessArguments(true)
+    .action(async (options, list: Command) => {
+      if (list.args.length) throw new InputError({ message: `queue: unknown command "${list.args[0]}"`, fix: 'use ip-post queue [list], show ID, cancel ID…, or reschedule ID WHEN' });
+      setExitCode(await run<typeof QueueCommand>('queue', options.sandbox, (command, sandbox) => command.listQueue({ ...options, sandbox })));
+    });
   queueOptions(queue.command('show').description('one scheduled post as it will go out').argument('<id>', 'a post number from `ip-post queue`, or a run id')).action(async (id: string, options) => {
     setExitCode(await run<typeof QueueCommand>('queue', options.sandbox, (command, sandbox) => command.showQueued(id, { ...options, sandbox })));
   });

@@ -171,10 +171,13 @@ describe('bad flags', () => {
   it('an unknown option or command', async () => {
     const option = await dryRun(seminar, { args: ['--dry-runn'] });
     expect(option.code).toBe(2);
-    expect(option.stderr).toContain("error: unknown option '--dry-runn'\n(Did you mean --dry-run?)");
+    expect(option.stderr).toContain("ip-post: unknown option '--dry-runn'\n(Did you mean --dry-run?)");
+    const fix = '  fix: `ip-post --help` lists the commands, `ip-post COMMAND --help` their options\n';
     const command = await runCli(['frobnicate']);
     expect(command.code).toBe(2);
-    expect(command.stderr).toBe("error: unknown command 'frobnicate'\n(run ip-post --help for usage)\n");
+    expect(command.stderr).toBe(`ip-post: unknown command 'frobnicate'\n${fix}`);
+    const subcommand = await runCli(['queue', 'bogus']);
+    expect([subcommand.code, subcommand.stderr]).toEqual([2, 'ip-post: queue: unknown command "bogus"\n  fix: use ip-post queue [list], show ID, cancel ID…, or reschedule ID WHEN\n']);
   });
 
   it('no announcement file', async () => {

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { configPath } from '../config-file.js';
+import { loadConfig } from '../config.js';
+import { databasePath } from '../store/location.js';
 import { ExitCode, InputError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 
@@ -20,15 +21,12 @@ const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text
 export async function printCron(options: CronOptions): Promise<number> {
   const every = Number(options.every);
   if (!Number.isInteger(every) || every < 1 || every > 59) throw new InputError({ path: '--every', message: `"${options.every}" is not a number of minutes from 1 to 59`, fix: 'e.g. --every 5' });
-  const config = configPath(options.config, process.env);
-  const db = options.db ?? process.env.IP_POST_DB;
-  const command = [
-    process.execPath,
-    realpathSync(join(packageRoot, 'bin', 'ip-post.cjs')),
-    'run-due',
-    ...(config?.explicit ? ['--config', resolve(config.file)] : []),
-    ...(db ? ['--db', resolve(db)] : []),
-  ].map(quote);
+  // Cron and systemd start with almost no environment (no IP_POST_*, no XDG_*): the line names the config
+  // and the record found here, so that run-due reads the same files as the commands typed now.
+  // Read as run-due will read it: a missing or broken config is reported now, not in cron's mail.
+  const config = await loadConfig(options.config);
+  const db = databasePath(options.db, config.db);
+  const command = [process.execPath, realpathSync(join(packageRoot, 'bin', 'ip-post.cjs')), 'run-due', ...(config.file ? ['--config', resolve(config.file)] : []), '--db', resolve(db)].map(quote);
   const folder = quote(process.cwd());
   const lines = [
     `# ip-post: publish scheduled posts every ${every} minute${every === 1 ? '' : 's'}.`,
@@ -52,7 +50,7 @@ export async function printCron(options: CronOptions): Promise<number> {
     '',
     '# ~/.config/systemd/user/ip-post.timer',
     '[Unit]',
-    `Description=Run ip-post run-due every ${every} minutes`,
+    `Description=Run ip-post run-due every ${every} minute${every === 1 ? '' : 's'}`,
     '',
     '[Timer]',
     `OnCalendar=*:0/${every}`,

@@ -5,7 +5,7 @@ import { ExitCode, InputError, type Problem } from '../errors.js';
 import { colorsFor } from '../output.js';
 import type { Plan } from '../plan/types.js';
 import { renderPreview } from '../preview.js';
-import { publishPlan, resumeRun, type Reporter, type RunResult } from '../publish/engine.js';
+import { publishPlan, resumeRun, type PostOutcome, type Reporter, type RunResult } from '../publish/engine.js';
 import { leaseHolder } from '../publish/lease.js';
 import { nowMs } from '../clock.js';
 import { publishDue } from '../schedule/due.js';
@@ -86,10 +86,9 @@ export async function publishDueNow(options: { json?: boolean; db?: string; conf
   try {
     checkReady({ posts: store.due(nowMs(), { includeMissed: options.catchUp }).map((post) => post.plan) }, config);
     const posts = await publishDue({ store, config, holder: leaseHolder(config.schedule.leaseMs), reporter: process.stderr.isTTY && !options.json ? await reporterFor(options) : silentReporter, catchUp: options.catchUp });
-    if (posts.length === 0) return ExitCode.ok;
     if (options.json) process.stdout.write(`${JSON.stringify({ posts }, null, 2)}\n`);
-    else process.stdout.write(`${summaryTable(posts, colorsFor(process.stdout))}\n`);
-    return posts.every((post) => post.status === 'published' || post.status === 'scheduled') ? ExitCode.ok : ExitCode.planHasErrors;
+    else if (posts.length > 0) process.stdout.write(`${summaryTable(posts, colorsFor(process.stdout))}\n`);
+    return posts.every(isSettled) ? ExitCode.ok : ExitCode.planHasErrors;
   } finally {
     store.close();
   }
@@ -99,10 +98,13 @@ function finish(result: RunResult, options: { json?: boolean }): number {
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     const c = colorsFor(process.stdout);
-    process.stdout.write(`\n${summaryTable(result.posts, c)}\n\nrun ${result.run}${result.posts.some((post) => post.status !== 'published' && post.status !== 'scheduled') ? ` · \`ip-post retry ${result.run}\` tries again what did not go out` : ''}\n`);
+    process.stdout.write(`\n${summaryTable(result.posts, c)}\n\nrun ${result.run}${result.posts.every(isSettled) ? '' : ` · \`ip-post retry ${result.run}\` tries again what did not go out`}\n`);
   }
-  return result.posts.every((post) => post.status === 'published' || post.status === 'scheduled') ? ExitCode.ok : ExitCode.planHasErrors;
+  return result.posts.every(isSettled) ? ExitCode.ok : ExitCode.planHasErrors;
 }
+
+/** Out, waiting for its time, or cancelled on purpose: nothing for the officer to do. */
+const isSettled = (post: PostOutcome) => post.status === 'published' || post.status === 'scheduled' || post.status === 'cancelled';
 
 async function reporterFor(options: { json?: boolean }): Promise<Reporter> {
   if (options.json) return silentReporter;

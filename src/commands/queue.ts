@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { adapters } from '../../adapters/index.js';
 import type { PlatformName } from '../../adapters/names.js';
 import { nowMs } from '../clock.js';
@@ -5,7 +6,7 @@ import { commandConfig, type Config } from '../config.js';
 import { ExitCode, InputError } from '../errors.js';
 import { colorsFor, type Colors } from '../output.js';
 import { renderCard } from '../preview.js';
-import { changeOnPlatform, outcomeOf, publishPosts } from '../publish/engine.js';
+import { changeOnPlatform, outcomeOf, publishPosts, type PostOutcome } from '../publish/engine.js';
 import { PublishError } from '../publish/errors.js';
 import { leaseHolder } from '../publish/lease.js';
 import { silentReporter } from '../publish/report.js';
@@ -29,14 +30,21 @@ interface Session {
   config: Config;
   holder: LeaseHolder;
   c: Colors;
+  json: boolean;
 }
 
-async function open<T>(options: QueueOptions, work: (session: Session) => Promise<T>): Promise<T> {
+/** Opens the record for a queue command; `whenNone` answers when there is no record yet (none is made). */
+async function open<T>(options: QueueOptions, work: (session: Session) => Promise<T>, whenNone?: () => T): Promise<T> {
   const config = await commandConfig(options.config, options.sandbox);
   loadEnvFiles(config);
-  const store = await Store.open(databasePath(options.db, config.db));
+  const file = databasePath(options.db, config.db);
+  if (!existsSync(file)) {
+    if (whenNone) return whenNone();
+    throw new InputError({ file, message: 'there is no record here yet, so nothing is scheduled', fix: 'schedule posts with `ip-post announce FILE --at WHEN`; --db, IP_POST_DB or config db say where the record is' });
+  }
+  const store = await Store.open(file);
   try {
-    return await work({ store, config, holder: leaseHolder(config.schedule.leaseMs), c: colorsFor(process.stdout) });
+    return await work({ store, config, holder: leaseHolder(config.schedule.leaseMs), c: colorsFor(process.stdout), json: Boolean(options.json) });
   } finally {
     store.close();
   }
@@ -47,32 +55,37 @@ const isWaiting = (row: PostRow) => row.state === 'queued' || row.state === 'mis
 
 /** `ip-post queue`: what waits for its time — when, where, in which languages, and how. */
 export async function listQueue(options: QueueOptions): Promise<number> {
-  return open(options, async ({ store, c }) => {
-    const rows = store.waiting().filter((row) => isWaiting(row) || row.state === 'sending');
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify({ posts: rows.map((row) => ({ ...outcomeOf(row), run: row.run_id, announcement: store.run(row.run_id)?.announcement })) }, null, 2)}\n`);
-      return ExitCode.ok;
-    }
-    if (rows.length === 0) {
-      process.stdout.write('Nothing is scheduled.\n');
-      return ExitCode.ok;
-    }
-    const table = rows.map((row) => [
-      String(row.id),
-      describeInstant(new Date(row.due_at!), zoneOf(row)),
-      adapters[row.platform as PlatformName].label,
-      row.languages.join('+'),
-      row.schedule === 'native' ? `on ${adapters[row.platform as PlatformName].label}` : 'queue',
-      row.state === 'missed' ? c.red('missed') : row.state === 'sending' ? c.yellow('sending') : row.state,
-      `${store.run(row.run_id)?.announcement ?? row.run_id}${row.reminder ? ` (reminder ${row.reminder} before)` : ''}`,
-    ]);
-    const header = ['post', 'when', 'platform', 'languages', 'how', 'state', 'announcement'];
-    const widths = header.map((title, column) => Math.max(title.length, ...table.map((row) => stripColours(row[column]!).length)));
-    const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column]! - stripColours(cell).length))).join('  ');
-    process.stdout.write(`${c.bold(line(header))}\n${table.map(line).join('\n')}\n`);
-    process.stdout.write(c.dim('\n`ip-post queue show POST` shows one; `queue cancel` and `queue reschedule` take a post or a run id.\n'));
+  const nothing = () => {
+    process.stdout.write(options.json ? `${JSON.stringify({ posts: [] }, null, 2)}\n` : 'Nothing is scheduled.\n');
     return ExitCode.ok;
-  });
+  };
+  return open(
+    options,
+    async ({ store, c }) => {
+      const rows = store.waiting().filter((row) => isWaiting(row) || row.state === 'sending');
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ posts: rows.map((row) => ({ ...outcomeOf(row), run: row.run_id, announcement: store.run(row.run_id)?.announcement })) }, null, 2)}\n`);
+        return ExitCode.ok;
+      }
+      if (rows.length === 0) return nothing();
+      const table = rows.map((row) => [
+        String(row.id),
+        describeInstant(new Date(row.due_at!), zoneOf(row)),
+        adapters[row.platform as PlatformName].label,
+        row.languages.join('+'),
+        row.schedule === 'native' ? `on ${adapters[row.platform as PlatformName].label}` : 'queue',
+        row.state === 'missed' ? c.red('missed') : row.state === 'sending' ? c.yellow('sending') : row.state,
+        `${store.run(row.run_id)?.announcement ?? row.run_id}${row.reminder ? ` (reminder ${row.reminder} before)` : ''}`,
+      ]);
+      const header = ['post', 'when', 'platform', 'languages', 'how', 'state', 'announcement'];
+      const widths = header.map((title, column) => Math.max(title.length, ...table.map((row) => stripColours(row[column]!).length)));
+      const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column]! - stripColours(cell).length))).join('  ');
+      process.stdout.write(`${c.bold(line(header))}\n${table.map(line).join('\n')}\n`);
+      process.stdout.write(c.dim('\n`ip-post queue show POST` shows one; `queue cancel` and `queue reschedule` take a post or a run id.\n'));
+      return ExitCode.ok;
+    },
+    nothing,
+  );
 }
 
 /** `ip-post queue show ID`: one post as it will go out, and where it stands. */
@@ -101,8 +114,9 @@ export async function showQueued(id: string, options: QueueOptions): Promise<num
 export async function cancelQueued(ids: string[], options: QueueOptions): Promise<number> {
   return open(options, async (session) => {
     const { store, config, holder, c } = session;
-    const rows = ids.flatMap((id) => postsNamed(store, id).filter(isWaiting));
-    if (rows.length === 0) throw new InputError({ message: `nothing of ${ids.join(', ')} is waiting to go out`, fix: '`ip-post queue` lists what is scheduled' });
+    const named = [...new Map(ids.flatMap((id) => postsNamed(store, id)).map((row) => [row.id, row])).values()];
+    const rows = named.filter(isWaiting);
+    if (rows.length === 0) throw notWaiting(store, ids, named);
     return eachPost(session, rows, 'cancelled', async (row) => {
       let note: string | undefined;
       if (row.state === 'scheduled') {
@@ -121,10 +135,10 @@ export async function cancelQueued(ids: string[], options: QueueOptions): Promis
 export async function rescheduleQueued(id: string, when: string, options: QueueOptions): Promise<number> {
   return open(options, async (session) => {
     const { store, holder, config } = session;
-    const named = postsNamed(store, id).filter(isWaiting);
+    const named = postsNamed(store, id);
     // A run's reminders keep their times: they are tied to the event, not to the announcement.
-    const rows = /^\d+$/.test(id) ? named : named.filter((row) => !row.reminder);
-    if (rows.length === 0) throw new InputError({ message: `nothing of ${id} is waiting to go out`, fix: '`ip-post queue` lists what is scheduled' });
+    const rows = named.filter((row) => isWaiting(row) && (/^\d+$/.test(id) || !row.reminder));
+    if (rows.length === 0) throw notWaiting(store, [id], named);
     const at = parseWhen(when, { zone: zoneOf(rows[0]!), now: new Date(nowMs()), flag: 'WHEN' });
     for (const row of rows) checkReminderWording(row, at);
 
@@ -155,21 +169,49 @@ export async function rescheduleQueued(id: string, when: string, options: QueueO
  */
 async function eachPost(session: Session, rows: PostRow[], done: string, act: (row: PostRow) => Promise<string>): Promise<number> {
   const { store, holder, c } = session;
-  let failed = false;
+  const results: (PostOutcome & { [action: string]: unknown })[] = [];
   for (const row of rows) {
+    let refused: PublishError | undefined;
     try {
       if (!store.lease(row.id, holder)) throw new PublishError('fatal', `another ip-post process (${row.lease_holder}) is working on it now: try again in a minute`);
       const detail = await act(row);
-      process.stdout.write(`${c.green(done)} ${describePost(row)}${detail}\n`);
+      if (!session.json) process.stdout.write(`${c.green(done)} ${describePost(row)}${detail}\n`);
     } catch (error) {
       if (!(error instanceof PublishError)) throw error;
-      failed = true;
-      process.stdout.write(`${c.red(`not ${done}`)} ${describePost(row)}: ${error.message}${error.code ? ` [${error.code}]` : ''}\n`);
+      refused = error;
+      if (!session.json) process.stdout.write(`${c.red(`not ${done}`)} ${describePost(row)}: ${error.message}${error.code ? ` [${error.code}]` : ''}\n`);
     } finally {
       store.release(row.id, holder);
     }
+    results.push({ ...outcomeOf(store.post(row.id)), [done]: !refused, ...(refused && { refused: refused.message, ...(refused.code && { refusedCode: refused.code }) }) });
   }
-  return failed ? ExitCode.planHasErrors : ExitCode.ok;
+  if (session.json) process.stdout.write(`${JSON.stringify({ posts: results }, null, 2)}\n`);
+  return results.some((result) => !result[done]) ? ExitCode.planHasErrors : ExitCode.ok;
+}
+
+/** Why nothing of what was named can be cancelled or moved: each post's own state, in a sentence. */
+function notWaiting(store: Store, ids: string[], named: PostRow[]): InputError {
+  const describe = (row: PostRow): string => {
+    const what = `post ${row.id}${row.reminder ? ` (the ${row.reminder} reminder)` : ''}`;
+    if (isWaiting(row)) return `${what} keeps its time: a run's reminders are moved one by one (\`ip-post queue reschedule ${row.id} WHEN\`)`;
+    switch (row.state) {
+      case 'published':
+        return `${what} is already published${row.url ? `: ${row.url}` : ''}`;
+      case 'cancelled':
+        return `${what} is already cancelled`;
+      case 'failed':
+      case 'unknown':
+        return `${what} ${row.state === 'failed' ? 'failed' : 'may not have gone out'}: \`ip-post retry ${row.run_id}\` sends it now`;
+      case 'sending':
+      case 'planned':
+        return row.lease_holder && (row.lease_until ?? 0) > nowMs() ? `${what} is being sent now` : `${what} was interrupted while being sent: \`ip-post retry ${row.run_id}\` finishes it`;
+      default:
+        return `${what} was handed to ${adapters[row.platform as PlatformName].label} for ${describeInstant(new Date(row.due_at!), zoneOf(row))}, which has passed; \`ip-post run-due\` confirms it went out`;
+    }
+  };
+  const reasons = named.map(describe);
+  const shown = reasons.slice(0, 5).join('; ') + (reasons.length > 5 ? `; and ${reasons.length - 5} more` : '');
+  return new InputError({ path: 'ID', message: `nothing of ${ids.join(', ')} is waiting to go out: ${shown}`, fix: '`ip-post queue` lists what is waiting' });
 }
 
 /** A post number, or a run id (all its posts). */

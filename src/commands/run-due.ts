@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { nowMs } from '../clock.js';
 import { loadCommand } from '../command-loader.js';
 import { peekConfiguredDb } from '../config-file.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, InputError } from '../errors.js';
 import { confirmAfterMs } from '../schedule/timing.js';
 import { databasePath } from '../store/location.js';
 import { Store } from '../store/store.js';
@@ -24,10 +25,15 @@ export async function runDue(options: RunDueOptions): Promise<number> {
   const configured = peekConfiguredDb(options.config);
   if (configured !== null) {
     const file = databasePath(options.db, configured);
-    if (!existsSync(file)) return ExitCode.ok;
+    if (!existsSync(file)) {
+      // No record yet is nothing due; but a record named in a folder that is not there is a typo in the cron line.
+      const named = options.db ?? process.env.IP_POST_DB ?? configured;
+      if (named && !existsSync(dirname(file))) throw new InputError({ file, message: 'no such folder, so no record is there', fix: 'check the path that --db, IP_POST_DB or config db gives' });
+      return nothingDue(options);
+    }
     const store = await Store.open(file);
     try {
-      if (!store.anythingDue(nowMs(), { includeMissed: options.catchUp, confirmBy: nowMs() - confirmAfterMs })) return ExitCode.ok;
+      if (!store.anythingDue(nowMs(), { includeMissed: options.catchUp, confirmBy: nowMs() - confirmAfterMs })) return nothingDue(options);
     } finally {
       store.close();
     }
@@ -36,4 +42,10 @@ export async function runDue(options: RunDueOptions): Promise<number> {
   const code = await publish.exports.publishDueNow(options);
   publish.saveCache();
   return code;
+}
+
+/** Nothing was due: not a word for cron, and for --json the same shape as when something was. */
+function nothingDue(options: { json?: boolean }): number {
+  if (options.json) process.stdout.write(`${JSON.stringify({ posts: [] }, null, 2)}\n`);
+  return ExitCode.ok;
 }

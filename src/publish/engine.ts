@@ -196,8 +196,13 @@ export async function changeOnPlatform<T>(row: PostRow, options: Omit<EngineOpti
   }
 }
 
-/** How far a platform's clock may be behind this machine's when a post is looked for by its creation time. */
-const clockMarginMs = 60_000;
+/**
+ * How much earlier than the first attempt a post found by its text may have been made and still be taken
+ * for this one: room for clocks that disagree. A post with the same text from a day or a week before is
+ * another post (and the platform refuses this one as its duplicate); within the hour it is taken as this
+ * one, which sends nothing twice either way.
+ */
+const clockMarginMs = 60 * 60_000;
 
 /** What a publisher gets for one post: settings, secrets, progress kept in the record, and journaled calls. */
 function createContext(row: PostRow, publisher: Publisher, options: EngineOptions, scheduleAt?: Date): PublishContext {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { nowMs } from '../clock.js';
+import { InputError } from '../errors.js';
 import type { PlannedPost } from '../plan/types.js';
 
 /**
@@ -148,18 +149,27 @@ export class Store {
     const { default: Database } = await import('better-sqlite3');
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    const store = new Store(db);
-    store.migrate();
-    return store;
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      const store = new Store(db);
+      store.migrate();
+      return store;
+    } catch (error) {
+      db.close();
+      const code = (error as { code?: string }).code;
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+        throw new InputError({ file, message: 'is not an ip-post record (SQLite cannot read it as a database)', fix: 'point --db, IP_POST_DB or config db at the record; to start a new one, move this file away' });
+      }
+      throw error;
+    }
   }
 
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > migrations.length) throw new Error(`the record ${this.db.name} was written by a newer ip-post: update ip-post`);
+    if (version > migrations.length) throw new InputError({ file: this.db.name, message: `was written by a newer ip-post (record version ${version}; this one knows ${migrations.length})`, fix: 'update ip-post (npm install) before using this record' });
     if (version === migrations.length) return;
     this.db.pragma('foreign_keys = OFF');
     try {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,8 @@ describe('run-due from cron', () => {
     const db = join(dir, 'nothing.db');
     const result = await runCli(['run-due'], { env: { IP_POST_DB: db } });
     expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+    const json = await runCli(['run-due', '--json'], { env: { IP_POST_DB: db } });
+    expect([json.code, JSON.parse(json.stdout)]).toEqual([0, { posts: [] }]);
     expect(existsSync(db)).toBe(false);
   });
 
@@ -29,10 +32,41 @@ describe('run-due from cron', () => {
     expect((await session.queue(now)).map((post) => post.status)).toEqual(['scheduled']);
   });
 
+  it('a record in a folder that is not there, or a file that is no record, is an input error, not silence', async () => {
+    const dir = await tempDir();
+    const typo = await runCli(['run-due', '--db', join(dir, 'no-such-folder', 'ip-post.db')]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(`${join(dir, 'no-such-folder', 'ip-post.db')}: no such folder, so no record is there`);
+    await writeFile(join(dir, 'notes.txt'), 'not a database, but long enough to be read as one '.repeat(20));
+    for (const command of [['run-due'], ['queue'], ['history']]) {
+      const broken = await runCli([...command, '--db', join(dir, 'notes.txt')]);
+      expect([broken.code, broken.stderr], command[0]).toEqual([2, `ip-post: ${join(dir, 'notes.txt')}: is not an ip-post record (SQLite cannot read it as a database)\n  fix: point --db, IP_POST_DB or config db at the record; to start a new one, move this file away\n`]);
+    }
+  });
+
+  it('queue reads the record and makes none: nothing is scheduled where there is no record', async () => {
+    const db = join(await tempDir(), 'none', 'ip-post.db');
+    expect(await runCli(['queue'], { env: { IP_POST_DB: db } })).toEqual({ code: 0, stdout: 'Nothing is scheduled.\n', stderr: '' });
+    expect(JSON.parse((await runCli(['queue', '--json'], { env: { IP_POST_DB: db } })).stdout)).toEqual({ posts: [] });
+    const show = await runCli(['queue', 'show', '1'], { env: { IP_POST_DB: db } });
+    expect(show.code).toBe(2);
+    expect(show.stderr).toContain('there is no record here yet, so nothing is scheduled');
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('a bad IP_POST_NOW is an input error', async () => {
     const result = await runCli(['run-due'], { env: { IP_POST_NOW: 'yesterday' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('IP_POST_NOW: "yesterday" is not an instant');
+    // Times no calendar has are refused, not moved on (30 February would be 2 March).
+    const dir = await tempDir();
+    for (const impossible of ['2027-02-30T10:00Z', '2027-04-31T10:00Z', '2027-06-01T24:00Z', '2027-06-01T10:60Z', '2027-06-01T10:00+25:00']) {
+      const refused = await runCli(['run-due'], { env: { IP_POST_NOW: impossible, IP_POST_DB: join(dir, 'none.db') } });
+      expect([refused.code, refused.stderr.split('\n')[0]], impossible).toEqual([2, `ip-post: IP_POST_NOW: "${impossible}" is not an instant`]);
+    }
+    for (const fine of ['2028-02-29T10:00Z', '2027-06-01T23:59:59.5-05:30']) {
+      expect((await runCli(['run-due'], { env: { IP_POST_NOW: fine, IP_POST_DB: join(dir, 'none.db') } })).code, fine).toBe(0);
+    }
   });
 });
 
@@ -54,6 +88,34 @@ describe('ip-post queue', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('state: queued · 2027-06-07 10:00 EEST (Europe/Riga) · `ip-post run-due` publishes it');
     expect(shown.stdout).toContain('⏰ Rīt plkst. 10.00');
+  });
+
+  it('cancel and reschedule answer --json, name each post once, and say why a post is not waiting', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), '+2h', now, ['--only', 'x', '--lang', 'lv,en']);
+    const [lv, en] = result.posts.map((post) => String(post.post));
+    const moved = await session.at(now, ['queue', 'reschedule', lv!, '+3h', '--json']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ posts: [{ post: Number(lv), platform: 'x', status: 'scheduled', via: 'queue', at: '2027-05-20T09:00:00.000Z', rescheduled: true }] });
+
+    const cancelled = await session.at(now, ['queue', 'cancel', lv!, lv!, '--json']);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(JSON.parse(cancelled.stdout)).toEqual({ posts: [expect.objectContaining({ post: Number(lv), status: 'cancelled', cancelled: true })] });
+    const again = await session.at(now, ['queue', 'cancel', lv!]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`nothing of ${lv} is waiting to go out: post ${lv} is already cancelled`);
+
+    await session.runDue('2027-05-20T08:01:00.000Z');
+    const published = await session.at('2027-05-20T08:05:00.000Z', ['queue', 'reschedule', en!, '+1h']);
+    expect(published.code).toBe(2);
+    expect(published.stderr).toMatch(new RegExp(`post ${en} is already published: https://x.com/`));
+
+    // A run with a cancelled post is settled: retry has nothing to do and says so with exit 0.
+    const retried = await session.at('2027-05-20T08:06:00.000Z', ['retry', result.run]);
+    expect([retried.code, retried.stderr]).toEqual([0, `Nothing of run ${result.run} is left to send: every post is published, scheduled or cancelled.\n`]);
+    // History counts them so, in the officer's time zone.
+    const listed = await session.cli(['history'], { env: { NO_COLOR: '1' } });
+    expect(listed.stdout.split('\n')[0]).toBe(`${result.run}  2027-05-20 09:00 EEST (Europe/Riga)  kapacitates-seminars-2027  2 posts: 1 published, 1 cancelled`);
   });
 
   it('a reminder cannot move to another day: its wording would no longer be true', async () => {
@@ -78,15 +140,28 @@ describe('ip-post queue', () => {
 });
 
 describe('ip-post cron', () => {
-  it('prints a crontab line and a systemd timer with this Node, this ip-post and the given config', async () => {
+  it('prints a crontab line and a systemd timer with this Node, this ip-post, the given config and its record', async () => {
     const dir = await tempDir();
+    await writeFile(join(dir, 'my config.json'), JSON.stringify({ db: 'records/ip-post.db' }));
     const result = await runCli(['cron', '--every', '10', '--config', join(dir, 'my config.json')], { cwd: dir });
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const entry = join(projectRoot, 'bin', 'ip-post.cjs');
-    expect(result.stdout).toContain(`*/10 * * * * cd ${dir} && ${process.execPath} ${entry} run-due --config '${join(dir, 'my config.json')}'`);
-    expect(result.stdout).toContain(`ExecStart=${process.execPath} ${entry} run-due --config '${join(dir, 'my config.json')}'`);
+    const runDue = `${process.execPath} ${entry} run-due --config '${join(dir, 'my config.json')}' --db ${join(dir, 'records', 'ip-post.db')}`;
+    expect(result.stdout).toContain(`*/10 * * * * cd ${dir} && ${runDue}\n`);
+    expect(result.stdout).toContain(`ExecStart=${runDue}\n`);
     expect(result.stdout).toContain('OnCalendar=*:0/10');
+    expect(result.stdout).toContain('Description=Run ip-post run-due every 10 minutes');
     expect((await runCli(['cron', '--every', '0'])).code).toBe(2);
+  });
+
+  it('names the record found here, since cron has none of these variables; refuses a config that is not there', async () => {
+    const dir = await tempDir();
+    const found = await runCli(['cron', '--every', '1'], { cwd: dir, env: { XDG_DATA_HOME: join(dir, 'data') } });
+    expect(found.stdout).toContain(`run-due --db ${join(dir, 'data', 'ip-post', 'ip-post.db')}\n`);
+    expect(found.stdout).toContain('every 1 minute.');
+    const missing = await runCli(['cron', '--config', join(dir, 'nope.json')], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`${join(dir, 'nope.json')}`);
   });
 });
 

@@ -41,6 +41,6 @@ describe('several run-due at once over one record', () => {
       db.close();
     }
     const after = await session.runDue('2027-06-01T07:05:00.000Z');
-    expect([after.code, after.stdout]).toEqual([0, '']);
+    expect([after.code, after.posts]).toEqual([0, []]);
   });
 });

@@ -11,7 +11,7 @@ const shift = (iso: string, minutes: number) => new Date(Date.parse(iso) + minut
 
 async function expectSentAt(session: Awaited<ReturnType<typeof scheduling>>, instant: string): Promise<void> {
   const before = await session.runDue(shift(instant, -1));
-  expect([before.code, before.stdout], `before ${instant}`).toEqual([0, '']);
+  expect([before.code, before.posts], `before ${instant}`).toEqual([0, []]);
   const after = await session.runDue(shift(instant, 1));
   expect(after.code, after.stderr).toBe(0);
   expect(after.posts.map((post) => [post.platform, post.status]), `after ${instant}`).toEqual([['x', 'published']]);

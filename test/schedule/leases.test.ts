@@ -60,7 +60,7 @@ describe('leases across machines sharing the record', () => {
     leaseTo(session.db, elsewhere, later(6));
 
     const whileHeld = await session.runDue(later(2));
-    expect([whileHeld.code, whileHeld.stdout]).toEqual([0, '']);
+    expect([whileHeld.code, whileHeld.posts]).toEqual([0, []]);
     expect(postRow(session.db)).toMatchObject({ state: 'sending', lease_holder: elsewhere });
 
     const afterLease = await session.runDue(later(7));

@@ -29,7 +29,7 @@ describe('announce --at: each post waits its way, and goes out at its time, not 
     // Cron, before the time: nothing to do, and nothing said.
     for (const time of [now, minutes(due, -1)]) {
       const early = await session.runDue(time);
-      expect([early.code, early.stdout, early.stderr]).toEqual([0, '', '']);
+      expect([early.code, early.posts, early.stderr]).toEqual([0, [], '']);
     }
     for (const platform of ['instagram', 'x', 'tiktok']) expect(received(platform)).toEqual([]);
 
@@ -53,7 +53,7 @@ describe('announce --at: each post waits its way, and goes out at its time, not 
       ['youtube', 'published'],
     ]);
     const again = await session.runDue(minutes(due, 15));
-    expect([again.code, again.stdout]).toEqual([0, '']);
+    expect([again.code, again.posts]).toEqual([0, []]);
     for (const platform of ['facebook', 'instagram', 'x', 'youtube', 'tiktok']) expect(received(platform), platform).toHaveLength(1);
     const history = JSON.parse((await session.cli(['history', result.run, '--json'])).stdout) as { posts: { status: string }[] };
     expect(history.posts.map((post) => post.status)).toEqual(['published', 'published', 'published', 'published', 'published']);
@@ -122,7 +122,7 @@ describe('posts a platform holds are checked after their time', () => {
     expect(checked.code, checked.stdout + checked.stderr).toBe(1);
     expect(checked.posts).toMatchObject([{ platform: 'facebook', status: 'failed', post: result.posts[0]!.post }]);
     expect(checked.posts[0]!.error).toContain(`Facebook no longer has the post it was to publish at 2027-06-01 10:00 EEST (Europe/Riga) (deleted there?): it did not go out; \`ip-post retry ${result.run}\` publishes it now`);
-    expect((await session.runDue(minutes(due, 10))).stdout).toBe('');
+    expect((await session.runDue(minutes(due, 10))).posts).toEqual([]);
 
     // retry sends it anew, now: the deleted post's id is not taken for the new one.
     const retried = await session.at(minutes(due, 15), ['retry', result.run, '--json']);
@@ -140,7 +140,7 @@ describe('posts a platform holds are checked after their time', () => {
     // The sandbox's clock stays before the time, so YouTube has not published it yet.
     const check = (at: string) => session.cli(['run-due', '--json'], { env: { IP_POST_NOW: at } });
     const early = await check(minutes(due, 20));
-    expect([early.code, early.stdout]).toEqual([0, '']);
+    expect([early.code, JSON.parse(early.stdout)]).toEqual([0, { posts: [] }]);
     const late = await check(minutes(due, 31));
     expect(late.code).toBe(1);
     const [video] = (JSON.parse(late.stdout) as { posts: { status: string; error: string }[] }).posts;
@@ -177,7 +177,7 @@ describe('missed runs', () => {
     expect(sandbox().records.list('x')).toEqual([]);
     // Reported once: the next run has nothing to say.
     const next = await session.runDue(minutes(now, 60 + 66));
-    expect([next.code, next.stdout]).toEqual([0, '']);
+    expect([next.code, next.posts]).toEqual([0, []]);
     expect((await session.queue(minutes(now, 60 + 66))).map((post) => post.status)).toEqual(['missed']);
 
     const caughtUp = await session.runDue(minutes(now, 60 + 70), ['--catch-up']);
@@ -220,7 +220,7 @@ describe('queue cancel and reschedule change the platform too', () => {
     expect(video!.scheduledAt).toBeUndefined();
     expect(await session.queue(now)).toEqual([]);
     const later = await session.runDue(minutes(due, 1));
-    expect([later.code, later.stdout]).toEqual([0, '']);
+    expect([later.code, later.posts]).toEqual([0, []]);
     expect(sandbox().records.list('x')).toEqual([]);
     const history = JSON.parse((await session.cli(['history', result.run, '--json'])).stdout) as { posts: { status: string }[] };
     expect(history.posts.map((post) => post.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
@@ -242,10 +242,10 @@ describe('queue cancel and reschedule change the platform too', () => {
 
   it('an unknown post or a time in the past is an input error', async () => {
     const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), '+1d', now, ['--lang', 'lv', '--only', 'x']);
     const missing = await session.at(now, ['queue', 'cancel', '999']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no post 999 in the record');
-    const { result } = await session.schedule(example('seminar.yml'), '+1d', now, ['--lang', 'lv', '--only', 'x']);
     const past = await session.at(now, ['queue', 'reschedule', String(result.posts[0]!.post), '2027-05-01 10:00']);
     expect(past.code).toBe(2);
     expect(past.stderr).toMatch(/in the past/);
@@ -320,7 +320,7 @@ describe('reminders', () => {
     expect(late.posts).toMatchObject([{ platform: 'x', status: 'missed', reminder: '1d', code: 'stale-reminder' }]);
     expect(late.posts[0]!.error).toMatch(/^not sent: the 1d reminder is worded for 1 day before the event, and its time, 2027-06-07 10:00 EEST \(Europe\/Riga\), passed .*now it would not be true\. `ip-post queue cancel \d+` clears it$/);
     const caughtUp = await session.runDue(minutes(eventDay, 5), ['--catch-up']);
-    expect([caughtUp.code, caughtUp.stdout]).toEqual([0, '']);
+    expect([caughtUp.code, caughtUp.posts]).toEqual([0, []]);
     expect(sandbox().records.list('x')).toHaveLength(1);
     expect((await session.queue(minutes(eventDay, 5))).map((post) => post.status)).toEqual(['missed']);
   });
