@@ -74,7 +74,8 @@ export async function listQueue(options: QueueOptions): Promise<number> {
         adapters[row.platform as PlatformName].label,
         row.languages.join('+'),
         row.schedule === 'native' ? `on ${adapters[row.platform as PlatformName].label}` : 'queue',
-        row.state === 'missed' ? c.red('missed') : row.state === 'sending' ? c.yellow('sending') : row.state,
+        // The same words as --json's status; `how` says whether the platform or the queue holds it.
+        row.state === 'missed' ? c.red('missed') : row.state === 'sending' ? c.yellow('sending') : outcomeOf(row).status,
         `${store.run(row.run_id)?.announcement ?? row.run_id}${row.reminder ? ` (reminder ${row.reminder} before)` : ''}`,
       ]);
       const header = ['post', 'when', 'platform', 'languages', 'how', 'state', 'announcement'];

@@ -80,9 +80,9 @@ describe('ip-post queue', () => {
     expect(lines[0]).toMatch(/^post\s+when\s+platform\s+languages\s+how\s+state\s+announcement$/);
     expect(lines.slice(1, 5).map((line) => line.replace(/\s+/g, ' ').trim())).toEqual([
       `${result.posts[0]!.post} 2027-06-01 10:00 EEST (Europe/Riga) Facebook lv on Facebook scheduled kapacitates-seminars-2027`,
-      `${result.posts[1]!.post} 2027-06-01 10:00 EEST (Europe/Riga) X lv queue queued kapacitates-seminars-2027`,
+      `${result.posts[1]!.post} 2027-06-01 10:00 EEST (Europe/Riga) X lv queue scheduled kapacitates-seminars-2027`,
       `${result.posts[2]!.post} 2027-06-07 10:00 EEST (Europe/Riga) Facebook lv on Facebook scheduled kapacitates-seminars-2027 (reminder 1d before)`,
-      `${result.posts[3]!.post} 2027-06-07 10:00 EEST (Europe/Riga) X lv queue queued kapacitates-seminars-2027 (reminder 1d before)`,
+      `${result.posts[3]!.post} 2027-06-07 10:00 EEST (Europe/Riga) X lv queue scheduled kapacitates-seminars-2027 (reminder 1d before)`,
     ]);
     const shown = await session.at(now, ['queue', 'show', String(result.posts[3]!.post)]);
     expect(shown.code).toBe(0);
