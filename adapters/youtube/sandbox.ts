@@ -402,7 +402,8 @@ export const createYouTubeEmulator: EmulatorFactory = (context: EmulatorContext)
           const video = videos.get(String(body.id ?? ''));
           if (!video) return googleError(404, 'videoNotFound', 'The video that you are trying to update cannot be found.');
           const status = (parts.includes('status') ? (body.status ?? {}) : video.status) as Record<string, unknown>;
-          const merged = { snippet: parts.includes('snippet') ? body.snippet : video.snippet, status, localizations: parts.includes('localizations') ? body.localizations : video.localizations };
+          // Only what is sent is checked: the video's own localizations were checked when they were set.
+          const merged = { snippet: parts.includes('snippet') ? body.snippet : video.snippet, status, localizations: parts.includes('localizations') ? body.localizations : undefined };
           validateResource(merged, [...new Set([...parts, 'snippet'])]);
           if (parts.includes('status')) reschedule(video, status);
           if (parts.includes('snippet')) video.snippet = { ...video.snippet, ...(body.snippet as Record<string, unknown>) };

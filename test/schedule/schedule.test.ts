@@ -226,6 +226,22 @@ describe('queue cancel and reschedule change the platform too', () => {
     expect(history.posts.map((post) => post.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
   });
 
+  it('a YouTube video in three languages is moved and cancelled too, its localizations kept', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'youtube']);
+    const post = String(result.posts[0]!.post);
+    const moved = await session.at(now, ['queue', 'reschedule', post, '2027-06-02 10:00']);
+    expect(moved.code, moved.stdout + moved.stderr).toBe(0);
+    expect(sandbox().records.list('youtube')).toMatchObject([{ scheduledAt: '2027-06-02T07:00:00.000Z', privacy: 'private' }]);
+    const cancelled = await session.at(now, ['queue', 'cancel', post]);
+    expect(cancelled.code, cancelled.stdout + cancelled.stderr).toBe(0);
+    const [video] = sandbox().records.list('youtube');
+    expect(video).toMatchObject({ privacy: 'private', published: false });
+    expect(Object.keys(video!.localizations ?? {})).toEqual(['ru', 'en']);
+    sandbox().setClock('2027-06-03T07:00:00.000Z');
+    expect(sandbox().records.list('youtube')).toMatchObject([{ privacy: 'private', published: false }]);
+  });
+
   it('a Facebook post moved beyond 30 days leaves Facebook’s schedule for the queue, and goes out once', async () => {
     const session = await scheduling(sandbox());
     const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--lang', 'lv', '--only', 'facebook']);
