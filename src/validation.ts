@@ -166,5 +166,12 @@ export function isWebAddress(text: string): boolean {
   }
 }
 
-/** Secrets are named, never written: `accessTokenEnv: IP_POST_FACEBOOK_TOKEN`. */
-export const envName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable'));
+/**
+ * Secrets are named, never written: `accessTokenEnv: IP_POST_FACEBOOK_TOKEN`. A name is written as such
+ * names are, in capitals with underscores; anything else — a token pasted in by mistake looks like
+ * `EAAGm0PX4ZCps…` — is refused, and never repeated in the message.
+ */
+export const envName = v.pipe(
+  v.string(),
+  v.check((name) => /^[A-Z_][A-Z0-9_]*$/.test(name) && !(name.length >= 24 && !name.includes('_')), 'must be the name of an environment variable in capitals, e.g. IP_POST_FACEBOOK_TOKEN, not the secret itself (which goes in that variable or a .env file)'),
+);

@@ -202,8 +202,15 @@ describe('bad config', () => {
   });
 
   it('a value that is not an environment variable name is not repeated either', async () => {
-    const result = await withConfig({ platforms: { x: { accessTokenEnv: 'AAAA secret token' } } });
-    expectBadInput(result, 'ip-post: config.json:4: platforms.x.accessTokenEnv: must be the name of an environment variable\n  fix: name the environment variable holding the user access token\n');
+    const message = (line: number) =>
+      `ip-post: config.json:${line}: platforms.x.accessTokenEnv: must be the name of an environment variable in capitals, e.g. IP_POST_FACEBOOK_TOKEN, not the secret itself (which goes in that variable or a .env file)\n  fix: name the environment variable holding the user access token\n`;
+    expectBadInput(await withConfig({ platforms: { x: { accessTokenEnv: 'AAAA secret token' } } }), message(4));
+    // A token pasted where the variable's name goes looks like a name to a shell, but not like one people write.
+    for (const pasted of ['EAAGm0PX4ZCpsBAKxyz123abcDEF', '1500000000000000000xK9qLmNoPqRsTuVw', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123']) {
+      const result = await withConfig({ platforms: { x: { accessTokenEnv: pasted } } });
+      expectBadInput(result, message(4));
+      expect(result.stderr).not.toContain(pasted.slice(0, 8));
+    }
   });
 
   it('a language strategy the platform does not offer', async () => {
