@@ -5,7 +5,7 @@ import { ExitCode, InputError, type Problem } from '../errors.js';
 import { colorsFor } from '../output.js';
 import type { Plan } from '../plan/types.js';
 import { renderPreview } from '../preview.js';
-import { publishPlan, resumeRun, type PostOutcome, type Reporter, type RunResult } from '../publish/engine.js';
+import { newRunId, publishPlan, resumeRun, type PostOutcome, type Reporter, type RunResult } from '../publish/engine.js';
 import { leaseHolder } from '../publish/lease.js';
 import { nowMs } from '../clock.js';
 import { publishDue } from '../schedule/due.js';
@@ -41,12 +41,34 @@ export async function publish(file: string | undefined, options: PublishOptions)
     }
   }
   const store = await Store.open(databasePath(options.db, config.db));
+  const runId = newRunId();
+  const reporter = await reporterFor(options);
+  const stopWatching = onInterrupt(reporter, `run ${runId} is not finished; \`ip-post retry ${runId}\` completes it, after checking the platforms`);
   try {
-    const result = await publishPlan(plan, { store, config, holder: leaseHolder(config.schedule.leaseMs), reporter: await reporterFor(options) });
+    const result = await publishPlan(plan, { store, config, holder: leaseHolder(config.schedule.leaseMs), reporter }, runId);
     return finish(result, options);
   } finally {
+    stopWatching();
     store.close();
   }
+}
+
+/**
+ * Ctrl-C or SIGTERM while posts are being sent: the record already says how far each post got, so the
+ * process ends at once (130 or 143), after saying how to finish the work.
+ */
+function onInterrupt(reporter: Reporter, howToFinish: string): () => void {
+  const interrupted = (signal: NodeJS.Signals) => {
+    reporter.close();
+    process.stderr.write(`\nip-post: interrupted: ${howToFinish}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  return () => {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  };
 }
 
 /** `ip-post retry RUN`: what a run has not published, after checking the platform; never what is out. */
@@ -62,8 +84,13 @@ export async function retry(runId: string, options: { json?: boolean; db?: strin
     } else {
       checkReady({ posts: waiting.map((post) => post.plan) } as Plan, config);
     }
-    const result = await resumeRun(runId, { store, config, holder: leaseHolder(config.schedule.leaseMs), reporter: waiting.length ? await reporterFor(options) : silentReporter });
-    return finish(result, options);
+    const reporter = waiting.length ? await reporterFor(options) : silentReporter;
+    const stopWatching = onInterrupt(reporter, `run ${runId} is not finished; \`ip-post retry ${runId}\` completes it`);
+    try {
+      return finish(await resumeRun(runId, { store, config, holder: leaseHolder(config.schedule.leaseMs), reporter }), options);
+    } finally {
+      stopWatching();
+    }
   } finally {
     store.close();
   }
@@ -85,7 +112,9 @@ export async function publishDueNow(options: { json?: boolean; db?: string; conf
   const store = await Store.open(databasePath(options.db, config.db));
   try {
     checkReady({ posts: store.due(nowMs(), { includeMissed: options.catchUp }).map((post) => post.plan) }, config);
-    const posts = await publishDue({ store, config, holder: leaseHolder(config.schedule.leaseMs), reporter: process.stderr.isTTY && !options.json ? await reporterFor(options) : silentReporter, catchUp: options.catchUp });
+    const reporter = process.stderr.isTTY && !options.json ? await reporterFor(options) : silentReporter;
+    const stopWatching = onInterrupt(reporter, 'the next `ip-post run-due` finishes what was being sent, after checking the platforms');
+    const posts = await publishDue({ store, config, holder: leaseHolder(config.schedule.leaseMs), reporter, catchUp: options.catchUp }).finally(stopWatching);
     if (options.json) process.stdout.write(`${JSON.stringify({ posts }, null, 2)}\n`);
     else if (posts.length > 0) process.stdout.write(`${summaryTable(posts, colorsFor(process.stdout))}\n`);
     return posts.every(isSettled) ? ExitCode.ok : ExitCode.planHasErrors;

@@ -65,8 +65,7 @@ export function newRunId(at = now()): string {
  * Records the plan as a run, then publishes every post that is due now or that its platform will hold for
  * its time (native scheduling); posts for ip-post's queue are only recorded, for `run-due`.
  */
-export async function publishPlan(plan: Plan, options: EngineOptions): Promise<RunResult> {
-  const id = newRunId();
+export async function publishPlan(plan: Plan, options: EngineOptions, id = newRunId()): Promise<RunResult> {
   const rows = options.store.createRun(
     { id, announcement: plan.announcement, file: plan.file },
     plan.posts.map((post) => ({ plan: post, dueAt: post.schedule?.at, schedule: post.schedule?.mode, reminder: post.reminder?.before })),

@@ -96,3 +96,30 @@ describe('errors a person can act on', () => {
     expect(text).toContain('instagram  lv, ru     failed     Instagram’s publishing limit is reached');
   });
 });
+
+describe('interrupted while publishing', () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal}: ends with ${code}, names the run and how to finish it; retry then does`, async () => {
+      const session = await publishing(sandbox());
+      sandbox().faults.add({ platform: 'x', endpoint: 'tweets.create', kind: 'latency', latencyMs: 3000, times: 0 });
+      const child = spawn(process.execPath, [join(projectRoot, 'bin', 'ip-post.cjs'), 'announce', example('field-trip.yml'), '--yes', '--only', 'x', '--sandbox', sandbox().url, '--config', session.config], {
+        env: { PATH: process.env.PATH, HOME: '/tmp', IP_POST_CODE_CACHE: '0', IP_POST_DB: session.db },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        // Once X's first post is on its way, the officer presses Ctrl-C (or the system stops the process).
+        if (/x lv: posting/.test(stderr) && !child.killed) child.kill(signal);
+      });
+      const exit = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(exit).toBe(code);
+      const run = /run (\S+) is not finished; `ip-post retry \1` completes it, after checking the platforms/.exec(stderr)?.[1];
+      expect(run, stderr).toBeDefined();
+      sandbox().faults.clear();
+      const retried = await session.cli(['retry', run!, '--json']);
+      expect(retried.code, retried.stderr).toBe(0);
+      expect(sandbox().records.list('x')).toHaveLength(2);
+    });
+  }
+});
