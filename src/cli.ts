@@ -172,6 +172,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print it as JSON on stdout')
     .option('--limit <runs>', 'how many runs to list', '20')
     .option('--db <file>', 'the record (SQLite)')
+    .option('--sandbox', 'the runs sent to a sandbox, which are kept apart from the real record')
     .addOption(new Option('--config <file>', 'config file').env('IP_POST_CONFIG'))
     .exitOverride()
     .action(async (runId: string | undefined, options) => {

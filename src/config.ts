@@ -8,6 +8,7 @@ import { InputError, type Problem } from './errors.js';
 import type { CommonSettings } from './plan/adapter.js';
 import { builtinTemplatesDir } from './paths.js';
 import { readSourceFile } from './source.js';
+import { sandboxRecordPath } from './store/location.js';
 import { envName, isWebAddress, validate } from './validation.js';
 
 export type PlatformSettings = CommonSettings & Record<string, unknown>;
@@ -215,5 +216,5 @@ export function pointAtSandbox(config: Config, sandbox: { url: string; config: R
   ) as Config['platforms'];
   // The sandbox finishes its asynchronous work within a few polls: no need to wait seconds between them.
   const network = { ...config.network, pollMs: Math.min(config.network.pollMs, 100) };
-  return { ...config, sandbox: sandbox.url, mediaHost: given.mediaHost ?? config.mediaHost, network, platforms };
+  return { ...config, sandbox: sandbox.url, db: sandboxRecordPath(config.db), mediaHost: given.mediaHost ?? config.mediaHost, network, platforms };
 }

@@ -219,7 +219,7 @@ export const createFacebookEmulator: EmulatorFactory = (context: EmulatorContext
   return {
     credentials: { IP_POST_FACEBOOK_TOKEN: facebookSandbox.pageToken },
     settings: () => ({ account: 'Intelekta parks (sandbox)', pageId, baseUrl: context.baseUrl, uploadBaseUrl: context.baseUrl }),
-    expireToken: () => (expiredSince = context.now()),
+    expireToken: (expired = true) => (expiredSince = expired ? context.now() : undefined),
     headers: () => usageHeaders(pageId, 'pages', ++calls),
     errorReply: (kind, message) => graphErrorReplies[kind](message),
 

@@ -108,7 +108,7 @@ export const createInstagramEmulator: EmulatorFactory = (context: EmulatorContex
   return {
     credentials: { IP_POST_INSTAGRAM_TOKEN: instagramSandbox.token },
     settings: () => ({ account: `@${instagramSandbox.username}`, userId, baseUrl: context.baseUrl, uploadBaseUrl: `${context.baseUrl}/rupload` }),
-    expireToken: () => (expiredSince = context.now()),
+    expireToken: (expired = true) => (expiredSince = expired ? context.now() : undefined),
     headers: () => usageHeaders(userId, 'instagram', ++calls),
     errorReply: (kind, message) => graphErrorReplies[kind](message),
 

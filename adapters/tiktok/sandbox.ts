@@ -159,7 +159,7 @@ export const createTikTokEmulator: EmulatorFactory = (context: EmulatorContext) 
   return {
     credentials: { IP_POST_TIKTOK_TOKEN: tiktokSandbox.token },
     settings: () => ({ account: `@${tiktokSandbox.username}`, baseUrl: context.baseUrl, privacyLevel: context.options.tiktokAudited ? 'PUBLIC_TO_EVERYONE' : 'SELF_ONLY' }),
-    expireToken: () => (tokenExpired = true),
+    expireToken: (expired = true) => (tokenExpired = expired),
 
     errorReply(kind, message) {
       const status = { 'bad-request': 400, 'not-found': 404, 'not-allowed': 405, 'too-large': 413, internal: 500 }[kind];

@@ -185,7 +185,7 @@ export const createXEmulator: EmulatorFactory = (context: EmulatorContext) => {
       IP_POST_X_ACCESS_SECRET: xSandboxCredentials.accessSecret,
     },
     settings: () => ({ account: `@${user.username}`, baseUrl: context.baseUrl }),
-    expireToken: () => (tokenExpired = true),
+    expireToken: (expired = true) => (tokenExpired = expired),
 
     headers: (request) => rateLimit(endpointOf(request), false).headers,
 

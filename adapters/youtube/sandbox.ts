@@ -235,7 +235,8 @@ export const createYouTubeEmulator: EmulatorFactory = (context: EmulatorContext)
       IP_POST_YOUTUBE_REFRESH_TOKEN: youtubeSandboxCredentials.refreshToken,
     },
     settings: () => ({ account: 'Intelekta parks (sandbox)', baseUrl: context.baseUrl, uploadBaseUrl: context.baseUrl, tokenUrl: `${context.baseUrl}/token` }),
-    expireToken: () => accessTokens.clear(),
+    // Access tokens expire; the refresh token gets a new one, so there is nothing to renew by hand.
+    expireToken: (expired = true) => expired && accessTokens.clear(),
 
     errorReply(kind, message) {
       const status = { 'bad-request': 400, 'not-found': 404, 'not-allowed': 405, 'too-large': 413, internal: 500 }[kind];

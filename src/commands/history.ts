@@ -1,16 +1,24 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { ExitCode, InputError } from '../errors.js';
 import { colorsFor } from '../output.js';
 import { outcomeOf } from '../publish/engine.js';
 import { summaryTable } from '../publish/report.js';
 import { describeInstant } from '../schedule/when.js';
-import { databasePath } from '../store/location.js';
+import { databasePath, sandboxRecordPath } from '../store/location.js';
 import { Store } from '../store/store.js';
 
 /** `ip-post history [RUN]`: what was posted where, run by run; one run's posts with their links or errors. */
-export async function history(runId: string | undefined, options: { json?: boolean; db?: string; config?: string; limit?: string }): Promise<number> {
+export async function history(runId: string | undefined, options: { json?: boolean; db?: string; config?: string; limit?: string; sandbox?: boolean }): Promise<number> {
   const config = await loadConfig(options.config);
-  const store = await Store.open(databasePath(options.db, config.db));
+  const file = databasePath(options.db, options.sandbox ? sandboxRecordPath(config.db) : config.db);
+  // Reading makes no record: where there is none, nothing has been published.
+  if (!existsSync(file)) {
+    if (runId) throw new InputError({ file, message: `there is no record here yet, so no run ${runId}`, fix: '`ip-post history` lists the runs; --db, IP_POST_DB or config db say where the record is' });
+    process.stdout.write(options.json ? `${JSON.stringify({ runs: [] }, null, 2)}\n` : 'Nothing has been published yet.\n');
+    return ExitCode.ok;
+  }
+  const store = await Store.open(file);
   try {
     const c = colorsFor(process.stdout);
     // Runs are shown in the officer's time zone, as schedules are.

@@ -43,10 +43,10 @@ export async function publish(file: string | undefined, options: PublishOptions)
   const store = await Store.open(databasePath(options.db, config.db));
   const runId = newRunId();
   const reporter = await reporterFor(options);
-  const stopWatching = onInterrupt(reporter, `run ${runId} is not finished; \`ip-post retry ${runId}\` completes it, after checking the platforms`);
+  const stopWatching = onInterrupt(reporter, `run ${runId} is not finished; \`${retryCommand(runId, config)}\` completes it, after checking the platforms`);
   try {
     const result = await publishPlan(plan, { store, config, holder: leaseHolder(config.schedule.leaseMs), reporter }, runId);
-    return finish(result, options);
+    return finish(result, options, config);
   } finally {
     stopWatching();
     store.close();
@@ -85,9 +85,9 @@ export async function retry(runId: string, options: { json?: boolean; db?: strin
       checkReady({ posts: waiting.map((post) => post.plan) } as Plan, config);
     }
     const reporter = waiting.length ? await reporterFor(options) : silentReporter;
-    const stopWatching = onInterrupt(reporter, `run ${runId} is not finished; \`ip-post retry ${runId}\` completes it`);
+    const stopWatching = onInterrupt(reporter, `run ${runId} is not finished; \`${retryCommand(runId, config)}\` completes it`);
     try {
-      return finish(await resumeRun(runId, { store, config, holder: leaseHolder(config.schedule.leaseMs), reporter }), options);
+      return finish(await resumeRun(runId, { store, config, holder: leaseHolder(config.schedule.leaseMs), reporter }), options, config);
     } finally {
       stopWatching();
     }
@@ -123,14 +123,19 @@ export async function publishDueNow(options: { json?: boolean; db?: string; conf
   }
 }
 
-function finish(result: RunResult, options: { json?: boolean }): number {
+function finish(result: RunResult, options: { json?: boolean }, config: Config): number {
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     const c = colorsFor(process.stdout);
-    process.stdout.write(`\n${summaryTable(result.posts, c)}\n\nrun ${result.run}${result.posts.every(isSettled) ? '' : ` · \`ip-post retry ${result.run}\` tries again what did not go out`}\n`);
+    const retry = result.posts.every(isSettled) ? '' : ` · \`${retryCommand(result.run, config)}\` tries again what did not go out`;
+    const sandbox = config.sandbox ? c.dim(`\nin the sandbox: nothing was posted for real; its runs are kept apart (\`ip-post history --sandbox\`)`) : '';
+    process.stdout.write(`\n${summaryTable(result.posts, c)}\n\nrun ${result.run}${retry}${sandbox}\n`);
   }
   return result.posts.every(isSettled) ? ExitCode.ok : ExitCode.planHasErrors;
 }
+
+/** A sandbox's runs are in the sandbox's record, which --sandbox opens. */
+const retryCommand = (runId: string, config: Config) => `ip-post retry ${runId}${config.sandbox ? ' --sandbox' : ''}`;
 
 /** Out, waiting for its time, or cancelled on purpose: nothing for the officer to do. */
 const isSettled = (post: PostOutcome) => post.status === 'published' || post.status === 'scheduled' || post.status === 'cancelled';

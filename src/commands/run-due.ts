@@ -5,7 +5,7 @@ import { loadCommand } from '../command-loader.js';
 import { peekConfiguredDb } from '../config-file.js';
 import { ExitCode, InputError } from '../errors.js';
 import { confirmAfterMs } from '../schedule/timing.js';
-import { databasePath } from '../store/location.js';
+import { databasePath, sandboxRecordPath } from '../store/location.js';
 import { Store } from '../store/store.js';
 import type * as PublishCommand from './publish.js';
 
@@ -22,8 +22,10 @@ export interface RunDueOptions {
  * it reads only the record, and the publishing code is loaded only when there is something to publish.
  */
 export async function runDue(options: RunDueOptions): Promise<number> {
-  const configured = peekConfiguredDb(options.config);
-  if (configured !== null) {
+  const peeked = peekConfiguredDb(options.config);
+  if (peeked !== null) {
+    // With --sandbox, the sandbox's own record (as announce --sandbox kept it).
+    const configured = options.sandbox ? sandboxRecordPath(peeked) : peeked;
     const file = databasePath(options.db, configured);
     if (!existsSync(file)) {
       // No record yet is nothing due; but a record named in a folder that is not there is a typo in the cron line.

@@ -63,8 +63,8 @@ export interface Emulator {
   settings(): Record<string, unknown>;
   /** Environment variables, by name, that give ip-post the sandbox's credentials. */
   credentials: Record<string, string>;
-  /** From now on the current access token is expired (the platform's own auth error). */
-  expireToken(): void;
+  /** From now on the current access token is expired (the platform's own auth error), or, with false, good again (renewed). */
+  expireToken(expired?: boolean): void;
 }
 
 export type EmulatorFactory = (context: EmulatorContext) => Emulator;

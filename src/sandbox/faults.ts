@@ -59,8 +59,18 @@ export class FaultRegistry {
   private faults: Fault[] = [];
   private nextId = 1;
 
+  private readonly endpoints = new Map<string, string[]>();
+
+  /** The endpoint names a platform's emulator answers, so that a fault for one it does not is refused. */
+  knowEndpoints(platform: string, names: string[]): void {
+    this.endpoints.set(platform, names);
+  }
+
   add(spec: FaultSpec): Fault {
     if (!faultKinds.includes(spec.kind)) throw new Error(`unknown fault kind "${String(spec.kind)}" (known: ${faultKinds.join(', ')})`);
+    // A misspelt endpoint would never fire, and a test that set it would pass for the wrong reason.
+    const known = this.endpoints.get(spec.platform);
+    if (spec.endpoint !== undefined && known && !known.includes(spec.endpoint)) throw new Error(`unknown ${spec.platform} endpoint "${spec.endpoint}" (known: ${known.join(', ')})`);
     const probability = spec.probability ?? 1;
     if (!(probability > 0 && probability <= 1)) throw new Error('probability must be more than 0 and at most 1');
     const generator = xoroshiro128plus(spec.seed ?? 0);

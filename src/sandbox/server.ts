@@ -40,7 +40,7 @@ export interface Sandbox {
   advanceClock(seconds: number): void;
   /** Puts the sandbox's clock at an instant (milliseconds, or ISO 8601 with Z or an offset); it runs on from there. */
   setClock(instant: number | string): void;
-  expireToken(platform: PlatformName): void;
+  expireToken(platform: PlatformName, expired?: boolean): void;
   close(): Promise<void>;
 }
 
@@ -122,6 +122,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     };
     const emulator = emulatorFactories[platform](context);
     emulators.set(platform, { emulator, router: new Router(emulator.routes), context });
+    faults.knowEndpoints(platform, emulator.routes.map((route) => route.name));
   }
 
   /** Media pulled from a URL, as a platform's servers do: over HTTP, with a time limit. */
@@ -145,7 +146,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     now: clock,
     advanceClock: (seconds) => (clockOffset += seconds * 1000),
     setClock: (instant) => (clockOffset = instantOf(instant) - Date.now()),
-    expireToken: (platform) => emulators.get(platform)!.emulator.expireToken(),
+    expireToken: (platform, expired) => emulators.get(platform)!.emulator.expireToken(expired),
     close: () =>
       Promise.all(
         servers.map(
@@ -274,10 +275,10 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
           faults.clear();
           return { status: 204 };
         case 'POST /tokens': {
-          const body = (await request.json()) as { platform?: string; expired?: boolean };
-          if (!platformNames.includes(body.platform as PlatformName) || body.expired !== true) throw new Error('send {"platform": "<name>", "expired": true}');
-          sandbox.expireToken(body.platform as PlatformName);
-          return { status: 200, body: { platform: body.platform, expired: true } };
+          const body = (await request.json()) as { platform?: string; expired?: unknown };
+          if (!platformNames.includes(body.platform as PlatformName) || typeof body.expired !== 'boolean') throw new Error('send {"platform": "<name>", "expired": true} to expire its token, or false to renew it');
+          sandbox.expireToken(body.platform as PlatformName, body.expired);
+          return { status: 200, body: { platform: body.platform, expired: body.expired } };
         }
         case 'GET /clock':
           return { status: 200, body: { now: new Date(clock()).toISOString() } };

@@ -114,7 +114,8 @@ describe('interrupted while publishing', () => {
       });
       const exit = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(exit).toBe(code);
-      const run = /run (\S+) is not finished; `ip-post retry \1` completes it, after checking the platforms/.exec(stderr)?.[1];
+      // A sandbox's runs are kept in the sandbox's record, which --sandbox opens.
+      const run = /run (\S+) is not finished; `ip-post retry \1 --sandbox` completes it, after checking the platforms/.exec(stderr)?.[1];
       expect(run, stderr).toBeDefined();
       sandbox().faults.clear();
       const retried = await session.cli(['retry', run!, '--json']);

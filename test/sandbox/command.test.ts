@@ -87,6 +87,21 @@ describe('--sandbox on a command', () => {
     }
   });
 
+  it('keeps what it publishes into a sandbox apart from the real record', async () => {
+    const data = await tempDir();
+    const env = { XDG_DATA_HOME: data };
+    const published = await runCli(['announce', example('seminar.yml'), '--sandbox', '--yes', '--only', 'x', '--lang', 'en'], { env: { ...env, NO_COLOR: '1' } });
+    expect(published.code, published.stderr).toBe(0);
+    expect(published.stdout).toContain('in the sandbox: nothing was posted for real; its runs are kept apart (`ip-post history --sandbox`)');
+    expect(existsSync(join(data, 'ip-post', 'sandbox.db'))).toBe(true);
+    expect(existsSync(join(data, 'ip-post', 'ip-post.db'))).toBe(false);
+    const real = await runCli(['history'], { env });
+    expect(real.stdout).toBe('Nothing has been published yet.\n');
+    expect(existsSync(join(data, 'ip-post', 'ip-post.db'))).toBe(false);
+    const tried = await runCli(['history', '--sandbox', '--json'], { env });
+    expect((JSON.parse(tried.stdout) as { runs: { announcement: string; published: number }[] }).runs).toMatchObject([{ announcement: 'kapacitates-seminars-2027', published: 1 }]);
+  });
+
   it('shows the sandbox’s settings and credentials in ip-post config', async () => {
     const result = await runCli(['config', '--sandbox', '--json']);
     const shown = JSON.parse(result.stdout) as { sandbox: string; platforms: Record<string, { baseUrl: string; pageId?: string }>; secrets: Record<string, { present: boolean }[]> };

@@ -160,15 +160,18 @@ describe('setting faults over HTTP', () => {
   it('refuses an unknown kind or platform, lists and clears faults', async () => {
     expect((await addFault({ platform: 'x', kind: 'meteor' })).body.error).toBe('unknown fault kind "meteor" (known: latency, rate-limit, server-error, reset, hang, expired-token, duplicate, container-error, publish-failed, quota-exceeded)');
     expect((await addFault({ platform: 'myspace', kind: 'hang' })).body.error).toBe('unknown platform "myspace"');
+    expect((await addFault({ platform: 'x', endpoint: 'tweets.creat', kind: 'hang' })).body.error).toMatch(/^unknown x endpoint "tweets.creat" \(known: .*tweets\.create/);
     await addFault([{ platform: 'x', kind: 'hang' }, { platform: 'tiktok', kind: 'rate-limit' }]);
     expect((await call(`${sandbox().url}/__sandbox/faults`)).body.data).toHaveLength(2);
     await call(`${sandbox().url}/__sandbox/faults`, { method: 'DELETE' });
     expect((await call(`${sandbox().url}/__sandbox/faults`)).body.data).toEqual([]);
   });
 
-  it('expires a token over HTTP too', async () => {
+  it('expires a token over HTTP too, and renews it', async () => {
     await call(`${sandbox().url}/__sandbox/tokens`, { method: 'POST', json: { platform: 'facebook', expired: true } });
     expect((await feed('vecs')).body.error).toMatchObject({ code: 190, error_subcode: 463 });
+    await call(`${sandbox().url}/__sandbox/tokens`, { method: 'POST', json: { platform: 'facebook', expired: false } });
+    expect((await feed('jauns')).status).toBe(200);
   });
 });
 
