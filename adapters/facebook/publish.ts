@@ -78,9 +78,7 @@ export const publisher: Publisher = {
         const { data } = await graph.get(`/${postId}`, { params: { fields: 'is_published' } });
         return data.is_published === true ? 'published' : 'waiting';
       } catch (error) {
-        // Code 100, subcode 33: no such object (any more).
-        const said = (error as { response?: { data?: { error?: { code?: number; error_subcode?: number } } } }).response?.data?.error;
-        if (said?.code === 100 && said.error_subcode === 33) return 'gone';
+        if (isNoSuchObject(error)) return 'gone';
         throw error;
       }
     });
@@ -88,10 +86,31 @@ export const publisher: Publisher = {
 
   async unschedule(context, postId) {
     const graph = await graphClient(context, 'accessTokenEnv');
-    await context.call('schedule.cancel', () => graph.delete(`/${postId}`));
-    return undefined;
+    const gone = await context.call('schedule.cancel', async () => {
+      try {
+        await graph.delete(`/${postId}`);
+        return false;
+      } catch (error) {
+        // Already gone (deleted on Facebook, or by a cancel that was interrupted before it was recorded).
+        if (isNoSuchObject(error)) return true;
+        throw error;
+      }
+    });
+    return gone ? 'it was no longer on Facebook' : undefined;
+  },
+
+  // facebook.md §4: a scheduled post is published at once with is_published=true.
+  async publishNow(context, postId) {
+    const graph = await graphClient(context, 'accessTokenEnv');
+    await context.call('schedule.publish-now', () => graph.post(`/${postId}`, { is_published: true }));
   },
 };
+
+/** Graph's code 100, subcode 33: no such object (any more). */
+function isNoSuchObject(error: unknown): boolean {
+  const said = (error as { response?: { data?: { error?: { code?: number; error_subcode?: number } } } }).response?.data?.error;
+  return said?.code === 100 && said.error_subcode === 33;
+}
 
 /** Native scheduling: the post stays unpublished until its time (facebook.md §3). */
 function scheduleFields(at: Date | undefined): { published?: false; scheduled_publish_time?: number } {

@@ -1,4 +1,5 @@
 import type { AxiosInstance } from 'axios';
+import { nowMs } from '../../src/clock.js';
 import { PublishError } from '../../src/publish/errors.js';
 import type { PublishContext, Publisher } from '../../src/publish/types.js';
 import type { PlannedMedia } from '../../src/plan/types.js';
@@ -41,7 +42,7 @@ export const publisher: Publisher = {
       context.step('preparing the carousel');
       const { data } = await context.call('carousel', () => graph.post(`/${userId}/media`, { media_type: 'CAROUSEL', children: items.join(','), caption: post.text }));
       top = data.id as string;
-      context.remember(topKey, { id: top, createdAt: Date.now() } satisfies Container);
+      context.remember(topKey, { id: top, createdAt: nowMs() } satisfies Container);
     }
     for (const id of [...items, top]) await finished(context, graph, id);
 
@@ -69,7 +70,7 @@ export const publisher: Publisher = {
 /** A container made earlier and still usable (they expire after 24 hours). */
 function reuse(context: PublishContext, key: string): string | undefined {
   const saved = context.progress[key] as Container | null | undefined;
-  return saved && Date.now() - saved.createdAt < day - 60 * 60 * 1000 ? saved.id : undefined;
+  return saved && nowMs() - saved.createdAt < day - 60 * 60 * 1000 ? saved.id : undefined;
 }
 
 /** The container for one image (fetched by Instagram from a public address) or video (sent by resumable upload). */
@@ -104,7 +105,7 @@ async function container(context: PublishContext, graph: AxiosInstance, userId: 
       }),
     );
   }
-  context.remember(key, { id, createdAt: Date.now() } satisfies Container);
+  context.remember(key, { id, createdAt: nowMs() } satisfies Container);
   return id;
 }
 

@@ -1,4 +1,5 @@
 import type { AxiosInstance } from 'axios';
+import { nowMs } from '../../src/clock.js';
 import { isNetworkError, PublishError, waitFromHeaders } from '../../src/publish/errors.js';
 import type { PublishContext, Publisher } from '../../src/publish/types.js';
 import type { PlannedMedia } from '../../src/plan/types.js';
@@ -110,7 +111,7 @@ interface Upload {
  */
 async function uploadVideo(context: PublishContext, api: AxiosInstance, video: PlannedMedia, privacy: string, creator: { comment_disabled: boolean; duet_disabled: boolean; stitch_disabled: boolean }): Promise<string> {
   const saved = context.progress.upload as Upload | undefined;
-  const upload = saved && Date.now() - saved.startedAt < 50 * 60 * 1000 ? saved : await initVideo(context, api, video, privacy, creator);
+  const upload = saved && nowMs() - saved.startedAt < 50 * 60 * 1000 ? saved : await initVideo(context, api, video, privacy, creator);
   const { default: axios } = await import('axios');
   context.step(`uploading ${video.source}`);
   for (let index = upload.chunksDone; index < upload.count; index++) {
@@ -152,7 +153,7 @@ async function initVideo(context: PublishContext, api: AxiosInstance, video: Pla
       source_info: { source: 'FILE_UPLOAD', video_size: size, chunk_size: chunk, total_chunk_count: count },
     }),
   );
-  const upload: Upload = { publishId: data.data.publish_id, url: data.data.upload_url, size, chunk, count, chunksDone: 0, startedAt: Date.now() };
+  const upload: Upload = { publishId: data.data.publish_id, url: data.data.upload_url, size, chunk, count, chunksDone: 0, startedAt: nowMs() };
   context.remember('publishId', upload.publishId);
   context.remember('uploaded', false);
   context.remember('upload', upload);

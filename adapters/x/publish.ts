@@ -1,4 +1,5 @@
 import { ApiRequestError, ApiResponseError, type TwitterApi } from 'twitter-api-v2';
+import { nowMs } from '../../src/clock.js';
 import { isNetworkError, PublishError, waitFromHeaders } from '../../src/publish/errors.js';
 import type { PublishContext, Publisher } from '../../src/publish/types.js';
 import type { PlannedMedia } from '../../src/plan/types.js';
@@ -32,7 +33,7 @@ export const publisher: Publisher = {
       if (error.code === 403) return new PublishError('fatal', `X refused the post: ${detail}${/reply|repl/i.test(detail) ? ' (X lets apps reply only when summoned: post without a thread, platforms.x.thread: false)' : ''}`, '403');
       if (error.code === 402 || /usage-capped|credits/i.test(detail)) return new PublishError('limit', 'X pay-per-use credits have run out: top them up in the X developer portal', String(error.code));
       if (error.code === 429) {
-        const reset = error.rateLimit?.reset ? error.rateLimit.reset * 1000 - Date.now() : waitFromHeaders(error.headers as Record<string, unknown>);
+        const reset = error.rateLimit?.reset ? error.rateLimit.reset * 1000 - nowMs() : waitFromHeaders(error.headers as Record<string, unknown>);
         return new PublishError('rate-limit', 'X rate limit reached', '429', Math.max(0, reset ?? 60_000));
       }
       if (error.code >= 500) return new PublishError('retry', `X had a server error (${error.code})`, String(error.code));
@@ -97,7 +98,7 @@ async function upload(context: PublishContext, client: TwitterApi, media: Planne
   if (fresh) context.remember(key, null);
   const total = await context.media.size(media);
   let state = context.progress[key] as MediaProgress | undefined;
-  if (state && (state.expiresAt <= Date.now() + 10 * 60 * 1000 || (state.done && !state.id))) state = undefined;
+  if (state && (state.expiresAt <= nowMs() + 10 * 60 * 1000 || (state.done && !state.id))) state = undefined;
   if (state?.done) return state.id;
 
   if (!state) {
@@ -105,7 +106,7 @@ async function upload(context: PublishContext, client: TwitterApi, media: Planne
     const category = type === 'image/gif' ? 'tweet_gif' : media.kind === 'video' ? 'tweet_video' : 'tweet_image';
     context.step(`uploading ${media.source}`);
     const { data } = await context.call('media.initialize', () => client.v2.post('media/upload/initialize', { media_type: type, total_bytes: total, media_category: category }));
-    state = { id: data.id as string, segments: 0, done: false, expiresAt: Date.now() + (Number(data.expires_after_secs) || 86_400) * 1000 };
+    state = { id: data.id as string, segments: 0, done: false, expiresAt: nowMs() + (Number(data.expires_after_secs) || 86_400) * 1000 };
     context.remember(key, state);
   }
   const segments = Math.ceil(total / chunkSize);

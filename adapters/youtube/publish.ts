@@ -68,10 +68,30 @@ export const publisher: Publisher = {
 
   async unschedule(context, videoId) {
     const client = await clientFor(context);
-    await context.call('schedule.cancel', () => client.youtube.videos.update({ part: ['status'], requestBody: { id: videoId, status: statusOf(context, undefined, 'private') } }, { timeout: context.timeoutMs }));
-    return 'the video stays on the channel as a private video: delete it in YouTube Studio if it is not wanted';
+    const gone = await context.call('schedule.cancel', async () => {
+      try {
+        await client.youtube.videos.update({ part: ['status'], requestBody: { id: videoId, status: statusOf(context, undefined, 'private') } }, { timeout: context.timeoutMs });
+        return false;
+      } catch (error) {
+        if (isNotFound(error)) return true;
+        throw error;
+      }
+    });
+    return gone ? 'the video was no longer on the channel' : 'the video stays on the channel as a private video: delete it in YouTube Studio if it is not wanted';
+  },
+
+  // youtube.md §2: the status without publishAt, as configured (public), publishes it now.
+  async publishNow(context, videoId) {
+    const client = await clientFor(context);
+    await context.call('schedule.publish-now', () => client.youtube.videos.update({ part: ['status'], requestBody: { id: videoId, status: statusOf(context, undefined) } }, { timeout: context.timeoutMs }));
   },
 };
+
+/** The API's 404 (videoNotFound): the video is gone. */
+function isNotFound(error: unknown): boolean {
+  const status = (error as { status?: unknown; response?: { status?: unknown } }).response?.status ?? (error as { status?: unknown }).status;
+  return status === 404;
+}
 
 function clientFor(context: PublishContext) {
   return createYouTubeClient({

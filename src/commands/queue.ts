@@ -51,7 +51,9 @@ async function open<T>(options: QueueOptions, work: (session: Session) => Promis
 }
 
 const zoneOf = (row: PostRow) => row.plan.schedule?.timezone ?? 'UTC';
-const isWaiting = (row: PostRow) => row.state === 'queued' || row.state === 'missed' || (row.state === 'scheduled' && row.due_at !== null && Date.parse(row.due_at) > nowMs());
+/** Not out yet and to go out at a time: in the queue, missed, held by its platform, or recorded by an `announce --at` that did not hand it over. */
+const isWaiting = (row: PostRow) =>
+  row.state === 'queued' || row.state === 'missed' || (row.due_at !== null && ((row.state === 'scheduled' && Date.parse(row.due_at) > nowMs()) || row.state === 'planned'));
 
 /** `ip-post queue`: what waits for its time — when, where, in which languages, and how. */
 export async function listQueue(options: QueueOptions): Promise<number> {
@@ -75,7 +77,7 @@ export async function listQueue(options: QueueOptions): Promise<number> {
         row.languages.join('+'),
         row.schedule === 'native' ? `on ${adapters[row.platform as PlatformName].label}` : 'queue',
         // The same words as --json's status; `how` says whether the platform or the queue holds it.
-        row.state === 'missed' ? c.red('missed') : row.state === 'sending' ? c.yellow('sending') : outcomeOf(row).status,
+        row.state === 'missed' ? c.red('missed') : row.state === 'sending' || row.state === 'planned' ? c.yellow('sending') : outcomeOf(row).status,
         `${store.run(row.run_id)?.announcement ?? row.run_id}${row.reminder ? ` (reminder ${row.reminder} before)` : ''}`,
       ]);
       const header = ['post', 'when', 'platform', 'languages', 'how', 'state', 'announcement'];
@@ -116,8 +118,10 @@ export async function cancelQueued(ids: string[], options: QueueOptions): Promis
   return open(options, async (session) => {
     const { store, config, holder, c } = session;
     const named = [...new Map(ids.flatMap((id) => postsNamed(store, id)).map((row) => [row.id, row])).values()];
-    const rows = named.filter(isWaiting);
-    if (rows.length === 0) throw notWaiting(store, ids, named);
+    if (!named.some(isWaiting)) throw notWaiting(ids, named);
+    // A run's posts that are out are passed over; a post named by its number is answered for, whatever its state.
+    const byNumber = new Set(ids.filter((id) => /^\d+$/.test(id)).map(Number));
+    const rows = named.filter((row) => isWaiting(row) || byNumber.has(row.id));
     return eachPost(session, rows, 'cancelled', async (row) => {
       let note: string | undefined;
       if (row.state === 'scheduled') {
@@ -139,9 +143,11 @@ export async function rescheduleQueued(id: string, when: string, options: QueueO
     const named = postsNamed(store, id);
     // A run's reminders keep their times: they are tied to the event, not to the announcement.
     const rows = named.filter((row) => isWaiting(row) && (/^\d+$/.test(id) || !row.reminder));
-    if (rows.length === 0) throw notWaiting(store, [id], named);
+    if (rows.length === 0) throw notWaiting([id], named);
     const at = parseWhen(when, { zone: zoneOf(rows[0]!), now: new Date(nowMs()), flag: 'WHEN' });
     for (const row of rows) checkReminderWording(row, at);
+    const starts = rows.map((row) => row.plan.schedule?.event).find((event) => event !== undefined && at.getTime() >= Date.parse(event));
+    if (starts) process.stderr.write(`ip-post: warning: at ${describeInstant(at, zoneOf(rows[0]!))} the event (${describeInstant(new Date(starts), zoneOf(rows[0]!))}) will have begun, and the posts speak of it as ahead\n`);
 
     return eachPost(session, rows, 'rescheduled', async (row) => {
       const next = chooseSchedule(adapters[row.platform as PlatformName], config.platforms[row.platform as PlatformName].schedule, at, zoneOf(row), nowMs());
@@ -174,8 +180,16 @@ async function eachPost(session: Session, rows: PostRow[], done: string, act: (r
   for (const row of rows) {
     let refused: PublishError | undefined;
     try {
-      if (!store.lease(row.id, holder)) throw new PublishError('fatal', `another ip-post process (${row.lease_holder}) is working on it now: try again in a minute`);
-      const detail = await act(row);
+      if (!store.lease(row.id, holder)) throw new PublishError('fatal', `another ip-post process (${store.post(row.id).lease_holder}) is working on it now: try again in a minute`);
+      // Read again under the lease: run-due may have sent it since the list was read.
+      const current = store.post(row.id);
+      if (done === 'cancelled' && current.state === 'cancelled') {
+        if (!session.json) process.stdout.write(`${c.dim('already cancelled')} ${describePost(current)}\n`);
+        results.push({ ...outcomeOf(current), [done]: true });
+        continue;
+      }
+      if (!isWaiting(current)) throw new PublishError('fatal', whyNotWaiting(current));
+      const detail = await act(current);
       if (!session.json) process.stdout.write(`${c.green(done)} ${describePost(row)}${detail}\n`);
     } catch (error) {
       if (!(error instanceof PublishError)) throw error;
@@ -191,28 +205,30 @@ async function eachPost(session: Session, rows: PostRow[], done: string, act: (r
 }
 
 /** Why nothing of what was named can be cancelled or moved: each post's own state, in a sentence. */
-function notWaiting(store: Store, ids: string[], named: PostRow[]): InputError {
-  const describe = (row: PostRow): string => {
-    const what = `post ${row.id}${row.reminder ? ` (the ${row.reminder} reminder)` : ''}`;
-    if (isWaiting(row)) return `${what} keeps its time: a run's reminders are moved one by one (\`ip-post queue reschedule ${row.id} WHEN\`)`;
-    switch (row.state) {
-      case 'published':
-        return `${what} is already published${row.url ? `: ${row.url}` : ''}`;
-      case 'cancelled':
-        return `${what} is already cancelled`;
-      case 'failed':
-      case 'unknown':
-        return `${what} ${row.state === 'failed' ? 'failed' : 'may not have gone out'}: \`ip-post retry ${row.run_id}\` sends it now`;
-      case 'sending':
-      case 'planned':
-        return row.lease_holder && (row.lease_until ?? 0) > nowMs() ? `${what} is being sent now` : `${what} was interrupted while being sent: \`ip-post retry ${row.run_id}\` finishes it`;
-      default:
-        return `${what} was handed to ${adapters[row.platform as PlatformName].label} for ${describeInstant(new Date(row.due_at!), zoneOf(row))}, which has passed; \`ip-post run-due\` confirms it went out`;
-    }
-  };
-  const reasons = named.map(describe);
+function notWaiting(ids: string[], named: PostRow[]): InputError {
+  const reasons = named.map(whyNotWaiting);
   const shown = reasons.slice(0, 5).join('; ') + (reasons.length > 5 ? `; and ${reasons.length - 5} more` : '');
   return new InputError({ path: 'ID', message: `nothing of ${ids.join(', ')} is waiting to go out: ${shown}`, fix: '`ip-post queue` lists what is waiting' });
+}
+
+/** Why a post is not one to cancel or move, in a sentence. */
+function whyNotWaiting(row: PostRow): string {
+  const what = `post ${row.id}${row.reminder ? ` (the ${row.reminder} reminder)` : ''}`;
+  if (isWaiting(row)) return `${what} keeps its time: a run's reminders are moved one by one (\`ip-post queue reschedule ${row.id} WHEN\`)`;
+  switch (row.state) {
+    case 'published':
+      return `${what} is already published${row.url ? `: ${row.url}` : ''}`;
+    case 'cancelled':
+      return `${what} is already cancelled`;
+    case 'failed':
+    case 'unknown':
+      return `${what} ${row.state === 'failed' ? 'failed' : 'may not have gone out'}: \`ip-post retry ${row.run_id}\` sends it now`;
+    case 'sending':
+    case 'planned':
+      return row.lease_holder && (row.lease_until ?? 0) > nowMs() ? `${what} is being sent now` : `${what} was interrupted while being sent: \`ip-post retry ${row.run_id}\` finishes it`;
+    default:
+      return `${what} was handed to ${adapters[row.platform as PlatformName].label} for ${describeInstant(new Date(row.due_at!), zoneOf(row))}, which has passed; \`ip-post run-due\` confirms it went out`;
+  }
 }
 
 /** A post number, or a run id (all its posts). */

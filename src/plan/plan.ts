@@ -60,7 +60,8 @@ export async function buildPlan(announcement: Announcement, config: Config, opti
     });
   };
   const scheduled = (platform: PlatformName, planned: PlannedPost[], at: Date | undefined) => {
-    if (at) for (const post of planned) post.schedule = chooseSchedule(adapters[platform], config.platforms[platform].schedule, at, announcement.content[platform].event.timezone, now);
+    const { event } = announcement.content[platform];
+    if (at) for (const post of planned) post.schedule = { ...chooseSchedule(adapters[platform], config.platforms[platform].schedule, at, event.timezone, now), event: event.start.instant.toISOString() };
     return planned;
   };
 

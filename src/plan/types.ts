@@ -89,6 +89,8 @@ export interface PostSchedule {
   mode: 'native' | 'queue';
   /** Why it waits this way, for the preview: "Facebook schedules it", "more than 30 days ahead: ip-post's queue". */
   why: string;
+  /** When the event starts (ISO 8601): a post moved past it would speak of the event as ahead. */
+  event?: string;
 }
 
 export interface Plan {

@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Plan } from '../plan/types.js';
 import type { LeaseHolder, PostRow, PostState, Store } from '../store/store.js';
 import { isNetworkError, LeaseLostError, PublishError } from './errors.js';
+import { whyNotStart, type NotStarted } from '../schedule/missed.js';
 import { mediaAccess } from './media.js';
 import { silentReporter } from './report.js';
 import { delayBefore, type RetryPolicy } from './retry.js';
@@ -55,6 +56,11 @@ export interface EngineOptions {
   /** This process, as the holder of the leases on the posts it publishes. */
   holder: LeaseHolder;
   env?: NodeJS.ProcessEnv;
+  /**
+   * run-due without --catch-up: a post found more than this long after its time is not started late; one
+   * already on its way is finished only if the platform shows it went out.
+   */
+  lateAfterMs?: number;
 }
 
 export function newRunId(at = now()): string {
@@ -71,21 +77,27 @@ export async function publishPlan(plan: Plan, options: EngineOptions, id = newRu
     plan.posts.map((post) => ({ plan: post, dueAt: post.schedule?.at, schedule: post.schedule?.mode, reminder: post.reminder?.before })),
     options.holder,
   );
-  // The officer may have taken a while to confirm: a post too near its time for the platform's own
-  // scheduling waits in ip-post's queue instead.
-  for (const row of rows) {
-    if (row.state === 'planned' && row.schedule === 'native' && !nativeTime(row) && Date.parse(row.due_at!) > nowMs()) {
-      options.store.reschedule(row.id, row.due_at!, 'queue', 'queued');
-      options.store.release(row.id, options.holder);
-      row.state = 'queued';
-    }
-  }
+  // The officer may have taken a while to confirm.
+  queueWhatIsTooNear(rows, options);
   const outcomes = await publishPosts(
     rows.filter((row) => row.state === 'planned'),
     options,
   );
   options.store.finishRun(id);
   return { run: id, posts: rows.map((row) => outcomes.get(row.id) ?? outcomeOf(options.store.post(row.id))) };
+}
+
+/**
+ * A post for the platform's own scheduling whose time is still ahead, but too near for the platform to take
+ * (Facebook wants 10 minutes), waits in ip-post's queue instead: neither early nor refused.
+ */
+function queueWhatIsTooNear(rows: PostRow[], options: EngineOptions): void {
+  for (const row of rows) {
+    if (row.remote_id || row.schedule !== 'native' || nativeTime(row) || Date.parse(row.due_at!) <= nowMs()) continue;
+    options.store.reschedule(row.id, row.due_at!, 'queue', 'queued');
+    options.store.release(row.id, options.holder);
+    row.state = 'queued';
+  }
 }
 
 /** States that `retry` sends again: whatever did not go out and is not waiting for its time. */
@@ -104,8 +116,10 @@ export async function resumeRun(runId: string, options: EngineOptions): Promise<
     busy.set(row.id, { ...outcomeOf(row), status: 'unknown', error: `another ip-post process (${row.lease_holder}) is publishing it now: wait for it, then see \`ip-post history ${runId}\`` });
     return false;
   });
+  // A post tried again before its time is not sent early: too near for its platform, it waits in the queue.
+  queueWhatIsTooNear(mine, options);
   const outcomes = await publishPosts(
-    mine.map((row) => options.store.post(row.id)),
+    mine.filter((row) => row.state !== 'queued').map((row) => options.store.post(row.id)),
     options,
   );
   options.store.finishRun(runId);
@@ -129,7 +143,9 @@ export async function publishPosts(rows: PostRow[], options: EngineOptions): Pro
       [...byPlatform].map(async ([platform, posts]) => {
         const publisher = await publishers[platform as PlatformName]();
         for (const row of posts) {
-          outcomes.set(row.id, await publishOne(row, publisher, options));
+          const outcome = await publishOne(row, publisher, options);
+          // No outcome: another process took the post over, and reports it.
+          if (outcome) outcomes.set(row.id, outcome);
           store.release(row.id, holder);
         }
       }),
@@ -153,32 +169,72 @@ function nativeTime(row: PostRow): Date | undefined {
   return native && ahead >= native.minAheadMs ? new Date(row.due_at) : undefined;
 }
 
-async function publishOne(row: PostRow, publisher: Publisher, options: EngineOptions): Promise<PostOutcome> {
+/**
+ * Sends one post (or hands it to its platform for its time), resuming from what the record says was done.
+ * Undefined when another process took the post over meanwhile: that one reports it.
+ */
+async function publishOne(row: PostRow, publisher: Publisher, options: EngineOptions): Promise<PostOutcome | undefined> {
   const { store, reporter, holder } = options;
   reporter.start(row);
   // Every change of state is made only while this process still holds the post: one whose lease ran out
   // (it was paused too long) and was taken over leaves the post, and its record, to the new holder.
-  const lost = () => ({ ...outcomeOf(store.post(row.id)), status: 'unknown' as const, error: new LeaseLostError().message });
-  if (!store.update(row.id, { state: 'sending', attempt: true, error: null, errorCode: null }, holder)) return finish(row, lost(), reporter);
-  const scheduleAt = nativeTime(row);
-  const context = createContext(row, publisher, options, scheduleAt);
-
+  const write = (fields: Parameters<Store['update']>[1]) => store.update(row.id, fields, holder);
+  if (!write({ state: 'sending', attempt: true, error: null, errorCode: null })) return undefined;
+  const notStarted = whyNotStart(row, nowMs(), options.lateAfterMs);
   try {
-    const published = await publisher.publish(context);
-    const state: PostState = scheduleAt ? 'scheduled' : 'published';
-    if (!store.update(row.id, { state, remoteId: published.id, url: published.url, error: published.warning ?? null }, holder)) return finish(row, lost(), reporter);
+    if (row.remote_id && row.schedule === 'native' && publisher.confirmScheduled) {
+      const held = await finishHeld(row, publisher, options, notStarted);
+      if (held === 'lost') return publishOne(store.post(row.id), publisher, options);
+      if (!write(held)) return undefined;
+    } else {
+      // Nothing of it reached the platform yet: not started at all, not even a media upload.
+      if (notStarted && !Object.entries(row.progress).some(([key, value]) => /^(pending|done):/.test(key) && value !== null)) throw new NotStartedError(notStarted);
+      const scheduleAt = nativeTime(row);
+      const published = await publisher.publish(createContext(row, publisher, options, { scheduleAt, notStarted }));
+      if (!write({ state: scheduleAt ? 'scheduled' : 'published', remoteId: published.id, url: published.url, error: published.warning ?? null })) return undefined;
+    }
   } catch (error) {
-    if (error instanceof LeaseLostError) return finish(row, lost(), reporter);
-    const failure = error instanceof PublishError ? error : isNetworkError(error) ? new PublishError('unknown-outcome', String((error as Error).message)) : publisher.classify(error);
-    const state: PostState = failure.kind === 'unknown-outcome' ? 'unknown' : 'failed';
-    if (!store.update(row.id, { state, error: failure.message, errorCode: failure.code ?? null }, holder)) return finish(row, lost(), reporter);
+    if (error instanceof LeaseLostError) return undefined;
+    if (error instanceof NotStartedError) {
+      if (!write({ state: 'missed', error: error.message, errorCode: error.code! })) return undefined;
+    } else {
+      const failure = error instanceof PublishError ? error : isNetworkError(error) ? new PublishError('unknown-outcome', String((error as Error).message)) : publisher.classify(error);
+      if (!write({ state: failure.kind === 'unknown-outcome' ? 'unknown' : 'failed', error: failure.message, errorCode: failure.code ?? null })) return undefined;
+    }
   }
-  return finish(row, outcomeOf(store.post(row.id)), reporter);
-}
-
-function finish(row: PostRow, outcome: PostOutcome, reporter: Reporter): PostOutcome {
+  const outcome = outcomeOf(store.post(row.id));
   reporter.finish(row, outcome);
   return outcome;
+}
+
+/**
+ * A post its platform holds (native scheduling) that is being tried again: the platform is asked first.
+ * Out: published. Still held: left to the platform while its time is ahead, else published now. Gone
+ * there: cancelled if ip-post was cancelling it, else 'lost' — its record is cleared to send it anew.
+ */
+async function finishHeld(row: PostRow, publisher: Publisher, options: EngineOptions, notStarted: NotStarted | undefined): Promise<Parameters<Store['update']>[1] | 'lost'> {
+  const context = createContext(row, publisher, options);
+  const label = adapters[row.platform as PlatformName].label;
+  const found = await publisher.confirmScheduled!(context, row.remote_id!);
+  if (found === 'published') return { state: 'published', error: null, errorCode: null };
+  if (found === 'gone') {
+    if (options.store.calls(row.id).some((call) => call.name === 'schedule.cancel')) return { state: 'cancelled', error: 'cancelled by `ip-post queue cancel`', errorCode: null };
+    options.store.lostOnPlatform(row.id, `${label} no longer has it: sent anew`);
+    return 'lost';
+  }
+  if (nativeTime(row)) return { state: 'scheduled', error: null, errorCode: null };
+  if (notStarted) throw new NotStartedError({ ...notStarted, message: `${notStarted.message} (${label} still holds it, unpublished: delete it there)` });
+  if (!publisher.publishNow) throw new PublishError('fatal', `${label} still holds the post past its time, and ip-post cannot publish it from here: publish it there by hand`);
+  await publisher.publishNow(context, row.remote_id!);
+  return { state: 'published', error: null, errorCode: null };
+}
+
+/** A post that must not be started now (see whyNotStart); one already on its way is finished if it went out. */
+class NotStartedError extends PublishError {
+  constructor(reason: NotStarted) {
+    super('fatal', reason.message, reason.code);
+    this.name = 'NotStartedError';
+  }
 }
 
 /**
@@ -204,7 +260,7 @@ export async function changeOnPlatform<T>(row: PostRow, options: Omit<EngineOpti
 const clockMarginMs = 60 * 60_000;
 
 /** What a publisher gets for one post: settings, secrets, progress kept in the record, and journaled calls. */
-function createContext(row: PostRow, publisher: Publisher, options: EngineOptions, scheduleAt?: Date): PublishContext {
+function createContext(row: PostRow, publisher: Publisher, options: EngineOptions, { scheduleAt, notStarted }: { scheduleAt?: Date; notStarted?: NotStarted } = {}): PublishContext {
   const { store, config, reporter, holder } = options;
   const env = options.env ?? process.env;
   const progress = { ...store.post(row.id).progress };
@@ -269,6 +325,8 @@ function createContext(row: PostRow, publisher: Publisher, options: EngineOption
             return found;
           }
         }
+        // Not on the platform, and not to be started now: nothing new is sent.
+        if (notStarted) throw new NotStartedError(notStarted);
         // The first attempt's time stays: what any attempt made is looked for from then on.
         if (!progress[pendingKey(name)]) remember(pendingKey(name), new Date(nowMs()).toISOString());
       }

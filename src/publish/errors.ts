@@ -1,3 +1,4 @@
+import { nowMs } from '../clock.js';
 /**
  * How a failure is handled:
  * - `retry`: transient (5xx, network); a call that changes nothing is simply repeated;
@@ -44,7 +45,7 @@ export function isNetworkError(error: unknown): boolean {
 }
 
 /** Seconds or an HTTP date from Retry-After, or a unix-seconds reset header, as milliseconds from now. */
-export function waitFromHeaders(headers: Record<string, unknown> | undefined, now = Date.now()): number | undefined {
+export function waitFromHeaders(headers: Record<string, unknown> | undefined, now = nowMs()): number | undefined {
   if (!headers) return undefined;
   const get = (name: string) => {
     const value = headers[name] ?? headers[name.toLowerCase()];

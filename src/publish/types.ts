@@ -72,4 +72,6 @@ export interface Publisher {
   confirmScheduled?(context: PublishContext, remoteId: string): Promise<'published' | 'waiting' | 'gone'>;
   /** Cancels a post the platform holds for later; returns what the officer should know, if anything. */
   unschedule?(context: PublishContext, remoteId: string): Promise<string | undefined>;
+  /** Publishes at once a post the platform holds (its time passed and the platform did not publish it). */
+  publishNow?(context: PublishContext, remoteId: string): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { nowMs } from '../clock.js';
 import { changeOnPlatform, outcomeOf, publishPosts, type EngineOptions, type PostOutcome } from '../publish/engine.js';
 import { PublishError } from '../publish/errors.js';
 import type { PostRow } from '../store/store.js';
-import { describeDaysBefore, reminderWordingAt } from './reminders.js';
+import { describeLateness, whyNotStart, zoneOf } from './missed.js';
 import { confirmAfterMs } from './timing.js';
 import { describeInstant } from './when.js';
 
@@ -26,37 +26,32 @@ export async function publishDue(options: DueOptions): Promise<PostOutcome[]> {
   const { store, holder, config } = options;
   const outcomes: PostOutcome[] = [];
   const lateBy = (row: PostRow) => nowMs() - Date.parse(row.due_at!);
+  const graceMs = options.catchUp ? undefined : config.schedule.graceMs;
   for (const handled = new Set<number>(); ; ) {
+    // Due posts; and posts an interrupted `announce --at` did not finish handing to their platform, whatever
+    // their time (a free lease means their process is gone): handed over now, or sent now, or missed.
     const claimed = store.claimDue(holder, { dueBy: nowMs(), states: options.catchUp ? ['queued', 'sending', 'missed'] : ['queued', 'sending'], limit: options.batch ?? 25, excluding: handled });
+    for (const row of claimed) handled.add(row.id);
+    claimed.push(...store.claimDue(holder, { dueBy: Date.parse('9999-12-31T23:59:59.999Z'), states: ['planned', 'sending'], limit: options.batch ?? 25, excluding: handled }));
     if (claimed.length === 0) break;
     for (const row of claimed) handled.add(row.id);
-    // A reminder is sent only while its wording holds: "Tomorrow" on the day itself would mislead.
-    const untrue = claimed.filter((row) => row.state !== 'sending' && row.plan.reminder && !reminderWordingAt(row.plan.reminder, new Date(nowMs()), zoneOf(row)).true);
-    for (const row of untrue) {
-      // Said once: a reminder already reported so is passed over by later --catch-up runs.
-      if (row.error_code !== staleReminder) {
-        const reminder = row.plan.reminder!;
-        store.update(row.id, {
-          state: 'missed',
-          errorCode: staleReminder,
-          error: `not sent: the ${reminder.before} reminder is worded for ${describeDaysBefore(reminder.days)}, and its time, ${describeInstant(new Date(row.due_at!), zoneOf(row))}, passed while nothing ran \`ip-post run-due\`; now it would not be true. \`ip-post queue cancel ${row.id}\` clears it`,
-        });
+    // A post not yet begun is not started late, nor a reminder whose wording no longer holds; each is
+    // reported once (a reminder already reported so is passed over by later --catch-up runs).
+    const notStarted = new Set<PostRow>();
+    for (const row of claimed) {
+      if (row.state !== 'queued' && row.state !== 'missed') continue;
+      const why = whyNotStart(row, nowMs(), graceMs);
+      if (!why) continue;
+      notStarted.add(row);
+      if (row.state !== 'missed' || row.error_code !== why.code) {
+        store.update(row.id, { state: 'missed', error: why.message, errorCode: why.code });
         outcomes.push(outcomeOf(store.post(row.id)));
       }
       store.release(row.id, holder);
     }
-    const late = claimed.filter((row) => row.state === 'queued' && !untrue.includes(row) && !options.catchUp && lateBy(row) > config.schedule.graceMs);
-    for (const row of late) {
-      store.update(row.id, {
-        state: 'missed',
-        error: `not sent: its time, ${describeInstant(new Date(row.due_at!), zoneOf(row))}, passed ${describeLateness(lateBy(row))} ago while nothing ran \`ip-post run-due\`; \`ip-post run-due --catch-up\` sends it now, or \`ip-post queue reschedule ${row.id} WHEN\``,
-      });
-      store.release(row.id, holder);
-      outcomes.push(outcomeOf(store.post(row.id)));
-    }
     const published = await publishPosts(
-      claimed.filter((row) => !late.includes(row) && !untrue.includes(row)),
-      options,
+      claimed.filter((row) => !notStarted.has(row)),
+      { ...options, lateAfterMs: graceMs },
     );
     for (const row of claimed) if (published.has(row.id)) outcomes.push(published.get(row.id)!);
     for (const runId of new Set(claimed.map((row) => row.run_id))) store.finishRun(runId);
@@ -91,20 +86,11 @@ async function confirmScheduled(row: PostRow, options: DueOptions, lateMs: numbe
     return outcomeOf(store.post(row.id));
   }
   if (found === 'published') store.update(row.id, { state: 'published' });
+  // A cancel that removed it there but was cut off before the record said so.
+  else if (found === 'gone' && store.calls(row.id).some((call) => call.name === 'schedule.cancel')) store.update(row.id, { state: 'cancelled', error: 'cancelled by `ip-post queue cancel`' });
   else if (found === 'gone') store.lostOnPlatform(row.id, `${label} no longer has the post it was to publish at ${describeInstant(new Date(row.due_at!), zoneOf(row))} (deleted there?): it did not go out; \`ip-post retry ${row.run_id}\` publishes it now`);
-  else if (overdue) store.update(row.id, { state: 'unknown', error: `${label} has not published it ${describeLateness(lateMs)} after its time: look at it on ${label}` });
+  else if (overdue) store.update(row.id, { state: 'unknown', error: `${label} has not published it ${describeLateness(lateMs)} after its time: look at it on ${label}; \`ip-post retry ${row.run_id}\` publishes it now if it is still held there` });
   else return undefined;
   return outcomeOf(store.post(row.id));
 }
 
-/** The code of a reminder not sent because its wording no longer holds. */
-const staleReminder = 'stale-reminder';
-
-const zoneOf = (row: PostRow) => row.plan.schedule?.timezone ?? 'UTC';
-
-function describeLateness(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 120) return `${minutes} min`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} days`;
-}

@@ -303,7 +303,13 @@ export class Store {
    */
   anythingDue(at: number, options: { includeMissed?: boolean; confirmBy?: number } = {}): boolean {
     const exists = (states: string, by: number) => this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state IN (${states}) AND due_at <= ?)`).pluck().get(new Date(by).toISOString()) === 1;
-    return exists(`'queued', 'sending'`, at) || (options.confirmBy !== undefined && exists(`'scheduled'`, options.confirmBy)) || (Boolean(options.includeMissed) && exists(`'missed'`, at));
+    // 'planned' or 'sending' with a time ahead: an `announce --at` is handing it over (if it was cut off, run-due does).
+    return (
+      exists(`'queued', 'sending'`, at) ||
+      exists(`'planned', 'sending'`, Date.parse('9999-12-31T23:59:59.999Z')) ||
+      (options.confirmBy !== undefined && exists(`'scheduled'`, options.confirmBy)) ||
+      (Boolean(options.includeMissed) && exists(`'missed'`, at))
+    );
   }
 
   /** The posts due now (without leasing them), to check that what they need is there before any is taken. */
@@ -386,9 +392,9 @@ export class Store {
       .run(dueAt, stamp(), postId);
   }
 
-  /** Posts that wait for their time, on the platform or in the queue, and those that missed it; soonest first. */
+  /** Posts that wait for their time, on the platform or in the queue (or on their way there), and those that missed it; soonest first. */
   waiting(): PostRow[] {
-    return (this.db.prepare(`SELECT * FROM posts WHERE due_at IS NOT NULL AND state IN ('queued', 'scheduled', 'missed', 'sending') ORDER BY due_at, id`).all() as Record<string, unknown>[]).map(toPost);
+    return (this.db.prepare(`SELECT * FROM posts WHERE due_at IS NOT NULL AND state IN ('planned', 'queued', 'scheduled', 'missed', 'sending') ORDER BY due_at, id`).all() as Record<string, unknown>[]).map(toPost);
   }
 }
 

@@ -134,17 +134,65 @@ describe('posts a platform holds are checked after their time', () => {
     expect((JSON.parse(retried.stdout) as { posts: { status: string; id: string }[] }).posts).toMatchObject([{ status: 'published', id: republished!.id }]);
   });
 
-  it('a video YouTube has not made public by the end of the grace period is reported unknown', async () => {
+  it('posts the platforms have not made public by the end of the grace period are reported unknown; retry asks, then publishes them', async () => {
     const session = await scheduling(sandbox(), { schedule: { graceMinutes: 30 } });
-    await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'youtube', '--lang', 'lv']);
-    // The sandbox's clock stays before the time, so YouTube has not published it yet.
-    const check = (at: string) => session.cli(['run-due', '--json'], { env: { IP_POST_NOW: at } });
+    const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'facebook,youtube', '--lang', 'lv']);
+    // The sandbox's clock stays before the time, so neither platform has published its post yet.
+    const check = (at: string, args = ['run-due', '--json']) => session.cli(args, { env: { IP_POST_NOW: at } });
     const early = await check(minutes(due, 20));
     expect([early.code, JSON.parse(early.stdout)]).toEqual([0, { posts: [] }]);
     const late = await check(minutes(due, 31));
     expect(late.code).toBe(1);
-    const [video] = (JSON.parse(late.stdout) as { posts: { status: string; error: string }[] }).posts;
-    expect(video).toMatchObject({ status: 'unknown', error: 'YouTube has not published it 31 min after its time: look at it on YouTube' });
+    const reported = (JSON.parse(late.stdout) as { posts: { platform: string; status: string; error: string }[] }).posts;
+    expect(reported).toEqual([
+      expect.objectContaining({ platform: 'facebook', status: 'unknown', error: `Facebook has not published it 31 min after its time: look at it on Facebook; \`ip-post retry ${result.run}\` publishes it now if it is still held there` }),
+      expect.objectContaining({ platform: 'youtube', status: 'unknown', error: `YouTube has not published it 31 min after its time: look at it on YouTube; \`ip-post retry ${result.run}\` publishes it now if it is still held there` }),
+    ]);
+    // retry asks each platform first: both still hold their post, past its time, so both are published now, once.
+    const retried = await check(minutes(due, 35), ['retry', result.run, '--json']);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect((JSON.parse(retried.stdout) as { posts: { status: string }[] }).posts.map((post) => post.status)).toEqual(['published', 'published']);
+    expect(sandbox().records.list('facebook')).toMatchObject([{ published: true }]);
+    expect(sandbox().records.list('youtube')).toMatchObject([{ published: true, privacy: 'public' }]);
+  });
+});
+
+describe('retry of scheduled posts', () => {
+  it('does not send early a post Facebook refused to hold, when its time is too near for Facebook now', async () => {
+    const session = await scheduling(sandbox());
+    sandbox().faults.add({ platform: 'facebook', endpoint: 'feed.create', kind: 'server-error', times: 0 });
+    const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'facebook', '--lang', 'lv']);
+    expect(result.posts.map((post) => post.status)).toEqual(['failed']);
+    sandbox().faults.clear();
+    // Five minutes before its time: Facebook takes posts 10 minutes ahead at the least.
+    const retried = await session.at(minutes(due, -5), ['retry', result.run, '--json']);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect((JSON.parse(retried.stdout) as { posts: unknown[] }).posts).toMatchObject([{ status: 'scheduled', via: 'queue', at: due }]);
+    expect(sandbox().records.list('facebook')).toEqual([]);
+    expect((await session.runDue(minutes(due, -1))).posts).toEqual([]);
+    expect((await session.runDue(minutes(due, 1))).posts).toMatchObject([{ platform: 'facebook', status: 'published' }]);
+    expect(sandbox().records.list('facebook')).toHaveLength(1);
+  });
+
+  it('never sends a reminder whose day has passed, not even when asked to retry it', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), undefined, now, ['--only', 'x', '--lang', 'en', '--reminders', '1d']);
+    const missed = await session.runDue('2027-06-08T05:00:00.000Z');
+    expect(missed.posts).toMatchObject([{ status: 'missed', code: 'stale-reminder' }]);
+    const retried = await session.at('2027-06-08T05:05:00.000Z', ['retry', result.run, '--json']);
+    expect(retried.code).toBe(1);
+    expect((JSON.parse(retried.stdout) as { posts: { status: string }[] }).posts.map((post) => post.status)).toEqual(['published', 'missed']);
+    expect(sandbox().records.list('x')).toHaveLength(1);
+  });
+});
+
+describe('the test clock', () => {
+  it('governs the platforms’ waits too: X’s rate-limit reset, read on the sandbox’s clock, is a second away', async () => {
+    const session = await scheduling(sandbox());
+    sandbox().faults.add({ platform: 'x', endpoint: 'tweets.create', kind: 'rate-limit', retryAfter: 1, times: 1 });
+    const { result, run } = await session.schedule(example('seminar.yml'), undefined, now, ['--only', 'x', '--lang', 'lv']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(result.posts.map((post) => post.status)).toEqual(['published']);
   });
 });
 
@@ -226,6 +274,25 @@ describe('queue cancel and reschedule change the platform too', () => {
     expect(history.posts.map((post) => post.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
   });
 
+  it('a post run-due publishes while a cancel works through its run is reported published, not cancelled', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'facebook,x', '--lang', 'lv']);
+    // Cancelling Facebook's post takes a while; meanwhile cron publishes X's, which is due.
+    sandbox().faults.add({ platform: 'facebook', endpoint: 'objects.delete', kind: 'latency', latencyMs: 4000, times: 0 });
+    const cancelling = session.cli(['queue', 'cancel', result.run, '--json'], { env: { IP_POST_NOW: minutes(due, -10) } });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const cron = await session.cli(['run-due', '--json'], { env: { IP_POST_NOW: minutes(due, 1) } });
+    expect((JSON.parse(cron.stdout) as { posts: unknown[] }).posts).toMatchObject([{ platform: 'x', status: 'published' }]);
+    const cancelled = await cancelling;
+    expect(cancelled.code).toBe(1);
+    expect((JSON.parse(cancelled.stdout) as { posts: unknown[] }).posts).toMatchObject([
+      { platform: 'facebook', status: 'cancelled', cancelled: true },
+      { platform: 'x', status: 'published', cancelled: false, refused: expect.stringMatching(/is already published: https:\/\/x\.com\//) },
+    ]);
+    const history = JSON.parse((await session.cli(['history', result.run, '--json'])).stdout) as { posts: { status: string }[] };
+    expect(history.posts.map((post) => post.status)).toEqual(['cancelled', 'published']);
+  });
+
   it('a YouTube video in three languages is moved and cancelled too, its localizations kept', async () => {
     const session = await scheduling(sandbox());
     const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'youtube']);
@@ -254,6 +321,14 @@ describe('queue cancel and reschedule change the platform too', () => {
     const out = await session.runDue(minutes(farAway, 1));
     expect(out.posts).toMatchObject([{ platform: 'facebook', status: 'published' }]);
     expect(sandbox().records.list('facebook')).toMatchObject([{ published: true }]);
+  });
+
+  it('moving an announcement past the event’s start is done, with a warning', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'x', '--lang', 'lv']);
+    const moved = await session.at(now, ['queue', 'reschedule', result.run, '2027-06-10 10:00']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stderr).toBe('ip-post: warning: at 2027-06-10 10:00 EEST (Europe/Riga) the event (2027-06-08 10:00 EEST (Europe/Riga)) will have begun, and the posts speak of it as ahead\n');
   });
 
   it('an unknown post or a time in the past is an input error', async () => {
