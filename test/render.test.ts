@@ -14,8 +14,8 @@ const label = /\n\n(\d+)\/(\d+)$/;
 describe('the thread splitter', () => {
   const sentences = (count: number) => Array.from({ length: count }, (_, index) => `Šis ir teikums numur ${index + 1}, kas stāsta par semināru.`).join(' ');
 
-  it('keeps a text that fits as one numbered part', () => {
-    expect(splitThread('Īss teksts.', weighted, 'lv')).toEqual(['Īss teksts.\n\n1/1']);
+  it('keeps a text that fits as one part, unnumbered', () => {
+    expect(splitThread('Īss teksts.', weighted, 'lv')).toEqual(['Īss teksts.']);
   });
 
   it('packs whole sentences, numbers every part, and loses no word', () => {

@@ -96,7 +96,7 @@ export async function buildPlan(announcement: Announcement, config: Config, opti
       }
       for (const [when, labels] of late) {
         const where = labels.length === reminded.length ? '' : ` on ${labels.join(', ')}`;
-        warnings.push(`the ${offset.before} reminder${where} would go out at ${when}, ${options.at ? 'before the announcement itself' : 'which has passed'}: left out`);
+        warnings.push(`the ${offset.before} reminder${where} would go out at ${when}, ${options.at ? 'no later than the announcement itself' : 'which has passed'}: left out`);
       }
     }
   }

@@ -5,11 +5,14 @@ import type { TextLimit } from './measure.js';
 const partLabel = (index: number, count: number): string => `${index}/${count}`;
 
 /**
- * Splits a text into numbered parts that each fit the limit with their label ("\n\n2/3").
+ * Splits a text into numbered parts that each fit the limit with their label ("\n\n2/3"); one that fits
+ * as it is stays one part, unnumbered.
  * Parts break between paragraphs, else between sentences, else between words: never inside a
  * word or a web address. Returns undefined when a single word is too long for a part.
  */
 export function splitThread(text: string, limit: TextLimit, locale: string): string[] | undefined {
+  // A text that fits is one post, without a "1/1" that promises a thread.
+  if (limit.measure(text) <= limit.max) return [text];
   const pieces = sentences(text, locale);
   // The label's width depends on the number of parts, so pack until the count is stable.
   for (let guess = 1; guess <= 1000; ) {

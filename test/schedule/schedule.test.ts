@@ -390,7 +390,7 @@ describe('reminders', () => {
     const preview = await session.at(now, ['announce', example('seminar.yml'), '--dry-run', '--json', '--only', 'x', '--lang', 'lv', '--at', '2027-06-05 10:00', '--reminders', '7d,1d']);
     const plan = JSON.parse(preview.stdout) as { warnings: string[]; posts: { reminder?: { before: string } }[] };
     expect(plan.posts.map((post) => post.reminder?.before ?? 'announcement')).toEqual(['announcement', '1d']);
-    expect(plan.warnings).toContain('the 7d reminder would go out at 2027-06-01 10:00 EEST (Europe/Riga), before the announcement itself: left out');
+    expect(plan.warnings).toContain('the 7d reminder would go out at 2027-06-01 10:00 EEST (Europe/Riga), no later than the announcement itself: left out');
   });
 
   it('two that fall at the same time are refused', async () => {
