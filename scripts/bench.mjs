@@ -152,10 +152,15 @@ try {
 async function benchRunDue() {
   const { default: Database } = await import('better-sqlite3');
   const { createRequire } = await import('node:module');
-  const recordFor = (name) => {
+  // The record at the current schema, made by ip-post's own Store (bundled here: commands that only read
+  // the record make none).
+  const { build } = await import('esbuild');
+  const bundled = await build({ entryPoints: [`${root}src/store/store.ts`], bundle: true, platform: 'node', format: 'cjs', write: false, external: ['better-sqlite3'], logLevel: 'warning' });
+  const storeModule = { exports: {} };
+  new Function('module', 'exports', 'require', bundled.outputFiles[0].text)(storeModule, storeModule.exports, createRequire(import.meta.url));
+  const recordFor = async (name) => {
     const file = join(work, name);
-    // Any command that opens the record creates it at the current schema.
-    spawnSync(process.execPath, [bin, 'history', '--db', file], { env });
+    (await storeModule.exports.Store.open(file)).close();
     return file;
   };
   const insertQueued = (file, rows) => {
@@ -172,7 +177,7 @@ async function benchRunDue() {
     db.close();
   };
 
-  const idle = recordFor('idle.db');
+  const idle = await recordFor('idle.db');
   const stub = { platform: 'x', account: null, languages: ['lv'], strategy: 'separate', format: 'post', text: 'later', media: [], lengths: [], notes: [], warnings: [], errors: [] };
   insertQueued(idle, Array.from({ length: 100_000 }, (_, index) => ({ run: `run-${Math.floor(index / 5)}`, position: index % 5, plan: stub, due: new Date(Date.parse('2099-01-01T00:00:00Z') + index * 60_000).toISOString() })));
   const idleTimes = { node: [], runDue: [] };
@@ -217,7 +222,7 @@ async function benchRunDue() {
         rows.push({ run: `due-${index}`, position: rows.filter((row) => row.run === `due-${index}`).length, plan, due });
       }
     }
-    const busy = recordFor('due.db');
+    const busy = await recordFor('due.db');
     insertQueued(busy, rows);
     const started = process.hrtime.bigint();
     const result = await runAsync([bin, 'run-due', '--json', '--db', busy, '--sandbox', sandbox.url], { IP_POST_NOW: '2027-06-01T07:01:00.000Z' });
