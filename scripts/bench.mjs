@@ -163,11 +163,11 @@ async function benchRunDue() {
     (await storeModule.exports.Store.open(file)).close();
     return file;
   };
-  const insertQueued = (file, rows) => {
+  const insertQueued = (file, rows, sandbox = 0) => {
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.transaction(() => {
-      const run = db.prepare('INSERT INTO runs (id, announcement, file, created_at) VALUES (?, ?, ?, ?)');
+      const run = db.prepare(`INSERT INTO runs (id, announcement, file, created_at, sandbox) VALUES (?, ?, ?, ?, ${sandbox})`);
       const post = db.prepare(`INSERT INTO posts (run_id, position, platform, account, languages, plan, state, updated_at, due_at, schedule) VALUES (?, ?, ?, NULL, '["lv"]', ?, 'queued', ?, ?, 'queue')`);
       for (const [index, row] of rows.entries()) {
         if (index === 0 || rows[index - 1].run !== row.run) run.run(row.run, 'bench', 'bench.yml', '2027-05-01T00:00:00Z');
@@ -223,7 +223,7 @@ async function benchRunDue() {
       }
     }
     const busy = await recordFor('due.db');
-    insertQueued(busy, rows);
+    insertQueued(busy, rows, 1); // published into the sandbox, as run-due --sandbox expects
     const started = process.hrtime.bigint();
     const result = await runAsync([bin, 'run-due', '--json', '--db', busy, '--sandbox', sandbox.url], { IP_POST_NOW: '2027-06-01T07:01:00.000Z' });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -23,10 +23,15 @@ export const publisher: Publisher = {
     const graph = await graphClient(context, 'accessTokenEnv');
     const { post } = context;
     const schedule = scheduleFields(context.scheduleAt);
-    // A scheduled post is not in the feed yet: it is looked for among the Page's scheduled posts.
+    // Looked for among the Page's scheduled posts and its feed alike: one sent to be held may have gone out
+    // since, and one a cut-off run meant to hold may be sent now (too near its time to be held any more).
     const findByMessage = async (since: Date) => {
-      const { data } = await graph.get(`/${pageId}/${context.scheduleAt ? 'scheduled_posts' : 'feed'}`, { params: { fields: 'message,created_time', limit: 25 } });
-      return (data.data as { id: string; message?: string; created_time?: string }[]).find((item) => comparable(item.message) === comparable(post.text) && Date.parse(item.created_time ?? '') >= since.getTime())?.id;
+      for (const list of ['scheduled_posts', 'feed']) {
+        const { data } = await graph.get(`/${pageId}/${list}`, { params: { fields: 'message,created_time', limit: 25 } });
+        const found = (data.data as { id: string; message?: string; created_time?: string }[]).find((item) => comparable(item.message) === comparable(post.text) && Date.parse(item.created_time ?? '') >= since.getTime());
+        if (found) return found.id;
+      }
+      return undefined;
     };
     const done = (id: string) => ({ id, url: `https://www.facebook.com/${id}` });
 

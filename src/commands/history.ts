@@ -18,7 +18,7 @@ export async function history(runId: string | undefined, options: { json?: boole
     process.stdout.write(options.json ? `${JSON.stringify({ runs: [] }, null, 2)}\n` : 'Nothing has been published yet.\n');
     return ExitCode.ok;
   }
-  const store = await Store.open(file);
+  const store = await Store.open(file, { sandbox: options.sandbox });
   try {
     const c = colorsFor(process.stdout);
     // Runs are shown in the officer's time zone, as schedules are.

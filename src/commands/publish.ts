@@ -40,7 +40,7 @@ export async function publish(file: string | undefined, options: PublishOptions)
       return ExitCode.ok;
     }
   }
-  const store = await Store.open(databasePath(options.db, config.db));
+  const store = await Store.open(databasePath(options.db, config.db), { sandbox: Boolean(config.sandbox) });
   const runId = newRunId();
   const reporter = await reporterFor(options);
   const stopWatching = onInterrupt(reporter, `run ${runId} is not finished; \`${retryCommand(runId, config)}\` completes it, after checking the platforms`);
@@ -75,9 +75,11 @@ function onInterrupt(reporter: Reporter, howToFinish: string): () => void {
 export async function retry(runId: string, options: { json?: boolean; db?: string; config?: string; sandbox?: AnnounceOptions['sandbox'] }): Promise<number> {
   const config = await commandConfig(options.config, options.sandbox);
   loadEnvFiles(config);
-  const store = await Store.open(databasePath(options.db, config.db));
+  const store = await Store.open(databasePath(options.db, config.db), { sandbox: Boolean(config.sandbox) });
   try {
-    if (!store.run(runId)) throw new InputError({ message: `no run ${runId} in the record`, fix: '`ip-post history` lists the runs' });
+    const run = store.run(runId);
+    if (!run) throw new InputError({ message: `no run ${runId} in the record`, fix: '`ip-post history` lists the runs' });
+    store.checkKind(run);
     const waiting = store.posts(runId).filter((post) => ['planned', 'sending', 'failed', 'unknown', 'missed'].includes(post.state));
     if (waiting.length === 0) {
       process.stderr.write(`Nothing of run ${runId} is left to send: every post is published, scheduled or cancelled.\n`);
@@ -109,7 +111,7 @@ function question(plan: Plan): string {
 export async function publishDueNow(options: { json?: boolean; db?: string; config?: string; catchUp?: boolean; sandbox?: AnnounceOptions['sandbox'] }): Promise<number> {
   const config = await commandConfig(options.config, options.sandbox);
   loadEnvFiles(config);
-  const store = await Store.open(databasePath(options.db, config.db));
+  const store = await Store.open(databasePath(options.db, config.db), { sandbox: Boolean(config.sandbox) });
   try {
     checkReady({ posts: store.due(nowMs(), { includeMissed: options.catchUp }).map((post) => post.plan) }, config);
     const reporter = process.stderr.isTTY && !options.json ? await reporterFor(options) : silentReporter;

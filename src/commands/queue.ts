@@ -6,7 +6,7 @@ import { commandConfig, type Config } from '../config.js';
 import { ExitCode, InputError } from '../errors.js';
 import { colorsFor, type Colors } from '../output.js';
 import { renderCard } from '../preview.js';
-import { changeOnPlatform, outcomeOf, publishPosts, type PostOutcome } from '../publish/engine.js';
+import { changeHeld, isHeld, outcomeOf, publishPosts, type PostOutcome } from '../publish/engine.js';
 import { PublishError } from '../publish/errors.js';
 import { leaseHolder } from '../publish/lease.js';
 import { silentReporter } from '../publish/report.js';
@@ -42,7 +42,7 @@ async function open<T>(options: QueueOptions, work: (session: Session) => Promis
     if (whenNone) return whenNone();
     throw new InputError({ file, message: 'there is no record here yet, so nothing is scheduled', fix: 'schedule posts with `ip-post announce FILE --at WHEN`; --db, IP_POST_DB or config db say where the record is' });
   }
-  const store = await Store.open(file);
+  const store = await Store.open(file, { sandbox: Boolean(config.sandbox) });
   try {
     return await work({ store, config, holder: leaseHolder(config.schedule.leaseMs), c: colorsFor(process.stdout), json: Boolean(options.json) });
   } finally {
@@ -120,16 +120,13 @@ export async function cancelQueued(ids: string[], options: QueueOptions): Promis
     const named = [...new Map(ids.flatMap((id) => postsNamed(store, id)).map((row) => [row.id, row])).values()];
     if (!named.some(isWaiting)) throw notWaiting(ids, named);
     // A run's posts that are out are passed over; a post named by its number is answered for, whatever its state.
+    // A run's post on its way now is answered for too: it cannot be cancelled, and the officer should know.
     const byNumber = new Set(ids.filter((id) => /^\d+$/.test(id)).map(Number));
-    const rows = named.filter((row) => isWaiting(row) || byNumber.has(row.id));
+    const rows = named.filter((row) => isWaiting(row) || byNumber.has(row.id) || (row.state === 'sending' && row.due_at !== null));
     return eachPost(session, rows, 'cancelled', async (row) => {
-      let note: string | undefined;
-      if (row.state === 'scheduled') {
-        note = await changeOnPlatform(row, { store, config, holder }, async (publisher, context) => {
-          if (!publisher.unschedule) throw new PublishError('fatal', `${row.platform} cannot cancel a scheduled post from ip-post`);
-          return publisher.unschedule(context, row.remote_id!);
-        });
-      }
+      // Held by its platform: cancelled there, with the intent recorded first, so that a cancel cut off
+      // half-way is finished (by run-due or retry), never taken for a post deleted there.
+      const note = isHeld(row) ? await changeHeld(row, { cancel: true }, { store, config, holder }) : undefined;
       store.update(row.id, { state: 'cancelled', error: `cancelled by \`ip-post queue cancel\`${note ? `; ${note}` : ''}` });
       return note ? c.dim(` — ${note}`) : '';
     });
@@ -148,20 +145,24 @@ export async function rescheduleQueued(id: string, when: string, options: QueueO
     for (const row of rows) checkReminderWording(row, at);
     const starts = rows.map((row) => row.plan.schedule?.event).find((event) => event !== undefined && at.getTime() >= Date.parse(event));
     if (starts) process.stderr.write(`ip-post: warning: at ${describeInstant(at, zoneOf(rows[0]!))} the event (${describeInstant(new Date(starts), zoneOf(rows[0]!))}) will have begun, and the posts speak of it as ahead\n`);
+    const overtaken = named.filter((row) => row.reminder && isWaiting(row) && !rows.includes(row) && Date.parse(row.due_at!) <= at.getTime());
+    if (overtaken.length && !starts) process.stderr.write(`ip-post: warning: the announcement would come after its own ${[...new Set(overtaken.map((row) => row.reminder))].join(', ')} reminder${overtaken.length > 1 ? 's' : ''} (\`ip-post queue cancel\` them if they no longer fit)\n`);
 
     return eachPost(session, rows, 'rescheduled', async (row) => {
       const next = chooseSchedule(adapters[row.platform as PlatformName], config.platforms[row.platform as PlatformName].schedule, at, zoneOf(row), nowMs());
-      if (row.state === 'scheduled' && next.mode === 'native') {
-        await changeOnPlatform(row, { store, config, holder }, (publisher, context) => publisher.reschedule!(context, row.remote_id!, at));
-        store.reschedule(row.id, at.toISOString(), 'native', 'scheduled');
-      } else if (row.state === 'scheduled') {
-        await changeOnPlatform(row, { store, config, holder }, (publisher, context) => publisher.unschedule!(context, row.remote_id!));
-        store.requeue(row.id, at.toISOString());
+      if (isHeld(row) && next.mode === 'native') {
+        await changeHeld(row, { move: at.toISOString() }, { store, config, holder });
+      } else if (isHeld(row)) {
+        await changeHeld(row, { withdraw: at.toISOString() }, { store, config, holder });
       } else if (next.mode === 'native') {
         // From the queue to the platform's own schedule: sent now, to be published at its time.
         store.reschedule(row.id, at.toISOString(), 'native', 'planned');
-        const outcome = (await publishPosts([store.post(row.id)], { store, config, holder, reporter: silentReporter })).get(row.id)!;
-        if (outcome.status !== 'scheduled') throw new PublishError('fatal', `${outcome.error ?? outcome.status}: \`ip-post retry ${row.run_id}\` tries again`, outcome.code);
+        const outcome = (await publishPosts([store.post(row.id)], { store, config, holder, reporter: silentReporter })).get(row.id);
+        if (outcome?.status !== 'scheduled') {
+          // Refused outright: the post waits as it did. Perhaps sent: it stays as the attempt left it, for retry.
+          if (outcome?.status === 'failed') store.reschedule(row.id, row.due_at!, row.schedule ?? 'queue', row.state);
+          throw new PublishError('fatal', `${outcome?.error ?? outcome?.status ?? 'another process took it over'}${outcome?.status === 'failed' ? '; it keeps its time' : `: \`ip-post retry ${row.run_id}\` tries again`}`, outcome?.code);
+        }
       } else {
         store.reschedule(row.id, at.toISOString(), 'queue', 'queued');
       }
@@ -236,9 +237,12 @@ function postsNamed(store: Store, id: string): PostRow[] {
   if (/^\d+$/.test(id)) {
     const row = store.postIfAny(Number(id));
     if (!row) throw new InputError({ path: 'ID', message: `no post ${id} in the record`, fix: '`ip-post queue` lists scheduled posts by number' });
+    store.checkKind(store.run(row.run_id)!);
     return [row];
   }
-  if (!store.run(id)) throw new InputError({ path: 'ID', message: `no post or run "${id}" in the record`, fix: 'give a post number from `ip-post queue`, or a run id from `ip-post history`' });
+  const run = store.run(id);
+  if (!run) throw new InputError({ path: 'ID', message: `no post or run "${id}" in the record`, fix: 'give a post number from `ip-post queue`, or a run id from `ip-post history`' });
+  store.checkKind(run);
   return store.posts(id);
 }
 

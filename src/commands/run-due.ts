@@ -33,7 +33,7 @@ export async function runDue(options: RunDueOptions): Promise<number> {
       if (named && !existsSync(dirname(file))) throw new InputError({ file, message: 'no such folder, so no record is there', fix: 'check the path that --db, IP_POST_DB or config db gives' });
       return nothingDue(options);
     }
-    const store = await Store.open(file);
+    const store = await Store.open(file, { sandbox: Boolean(options.sandbox) });
     try {
       if (!store.anythingDue(nowMs(), { includeMissed: options.catchUp, confirmBy: nowMs() - confirmAfterMs })) return nothingDue(options);
     } finally {

@@ -61,6 +61,8 @@ export interface EngineOptions {
    * already on its way is finished only if the platform shows it went out.
    */
   lateAfterMs?: number;
+  /** `ip-post retry`: the officer asked for it (see resendUnverifiable). */
+  retrying?: boolean;
 }
 
 export function newRunId(at = now()): string {
@@ -91,13 +93,16 @@ export async function publishPlan(plan: Plan, options: EngineOptions, id = newRu
  * A post for the platform's own scheduling whose time is still ahead, but too near for the platform to take
  * (Facebook wants 10 minutes), waits in ip-post's queue instead: neither early nor refused.
  */
-function queueWhatIsTooNear(rows: PostRow[], options: EngineOptions): void {
+export function queueWhatIsTooNear(rows: PostRow[], options: EngineOptions): Set<PostRow> {
+  const moved = new Set<PostRow>();
   for (const row of rows) {
     if (row.remote_id || row.schedule !== 'native' || nativeTime(row) || Date.parse(row.due_at!) <= nowMs()) continue;
     options.store.reschedule(row.id, row.due_at!, 'queue', 'queued');
     options.store.release(row.id, options.holder);
     row.state = 'queued';
+    moved.add(row);
   }
+  return moved;
 }
 
 /** States that `retry` sends again: whatever did not go out and is not waiting for its time. */
@@ -120,7 +125,7 @@ export async function resumeRun(runId: string, options: EngineOptions): Promise<
   queueWhatIsTooNear(mine, options);
   const outcomes = await publishPosts(
     mine.filter((row) => row.state !== 'queued').map((row) => options.store.post(row.id)),
-    options,
+    { ...options, retrying: true },
   );
   options.store.finishRun(runId);
   return { run: runId, posts: rows.map((row) => outcomes.get(row.id) ?? busy.get(row.id) ?? outcomeOf(options.store.post(row.id))) };
@@ -190,7 +195,10 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
       // Nothing of it reached the platform yet: not started at all, not even a media upload.
       if (notStarted && !Object.entries(row.progress).some(([key, value]) => /^(pending|done):/.test(key) && value !== null)) throw new NotStartedError(notStarted);
       const scheduleAt = nativeTime(row);
-      const published = await publisher.publish(createContext(row, publisher, options, { scheduleAt, notStarted }));
+      // A call whose outcome cannot be checked is sent again only by a retry of a post reported unknown: the
+      // officer was told to look first.
+      const resendUnverifiable = Boolean(options.retrying) && row.state === 'unknown';
+      const published = await publisher.publish(createContext(row, publisher, options, { scheduleAt, notStarted, resendUnverifiable }));
       if (!write({ state: scheduleAt ? 'scheduled' : 'published', remoteId: published.id, url: published.url, error: published.warning ?? null })) return undefined;
     }
   } catch (error) {
@@ -215,15 +223,16 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
 async function finishHeld(row: PostRow, publisher: Publisher, options: EngineOptions, notStarted: NotStarted | undefined): Promise<Parameters<Store['update']>[1] | 'lost'> {
   const context = createContext(row, publisher, options);
   const label = adapters[row.platform as PlatformName].label;
+  // A cancel or move cut off half-way is finished first: the record then says where the post stands.
+  if (await settleIntent(row, publisher, context, options.store)) return {};
   const found = await publisher.confirmScheduled!(context, row.remote_id!);
   if (found === 'published') return { state: 'published', error: null, errorCode: null };
   if (found === 'gone') {
-    if (options.store.calls(row.id).some((call) => call.name === 'schedule.cancel')) return { state: 'cancelled', error: 'cancelled by `ip-post queue cancel`', errorCode: null };
     options.store.lostOnPlatform(row.id, `${label} no longer has it: sent anew`);
     return 'lost';
   }
   if (nativeTime(row)) return { state: 'scheduled', error: null, errorCode: null };
-  if (notStarted) throw new NotStartedError({ ...notStarted, message: `${notStarted.message} (${label} still holds it, unpublished: delete it there)` });
+  if (notStarted) throw new NotStartedError({ ...notStarted, message: `${notStarted.message} (${label} still holds it, unpublished)` });
   if (!publisher.publishNow) throw new PublishError('fatal', `${label} still holds the post past its time, and ip-post cannot publish it from here: publish it there by hand`);
   await publisher.publishNow(context, row.remote_id!);
   return { state: 'published', error: null, errorCode: null };
@@ -235,6 +244,48 @@ class NotStartedError extends PublishError {
     super('fatal', reason.message, reason.code);
     this.name = 'NotStartedError';
   }
+}
+
+/** What a command means to do to a post its platform holds: written to the record before the platform is asked. */
+export type HeldIntent = { cancel: true } | { move: string } | { withdraw: string };
+
+/** Held by its platform (native scheduling): it has the post, and publishes it at its time. */
+export const isHeld = (row: PostRow): boolean => Boolean(row.remote_id) && row.schedule === 'native';
+
+/**
+ * Cancels a post its platform holds, moves it to another time there, or withdraws it into ip-post's queue
+ * (at the time given). The intent is recorded first, so that a command cut off half-way is finished by the
+ * next one that finds the post (run-due, retry), never mistaken for a post deleted on the platform.
+ * Returns what the officer should know, if anything. The caller holds the post's lease.
+ */
+export async function changeHeld(row: PostRow, intent: HeldIntent, options: Omit<EngineOptions, 'reporter'>): Promise<string | undefined> {
+  options.store.setProgress(row.id, 'intent', intent);
+  return changeOnPlatform(row, options, (publisher, context) => carryOut(row, intent, publisher, context, options.store));
+}
+
+/** An intent a cut-off command left on a held post, carried out now; true when there was one. */
+export async function settleIntent(row: PostRow, publisher: Publisher, context: PublishContext, store: Store): Promise<boolean> {
+  const intent = row.progress.intent as HeldIntent | null | undefined;
+  if (!intent) return false;
+  await carryOut(row, intent, publisher, context, store);
+  return true;
+}
+
+/** Each platform call here may be repeated: a post already gone counts as cancelled, a time already set as moved. */
+async function carryOut(row: PostRow, intent: HeldIntent, publisher: Publisher, context: PublishContext, store: Store): Promise<string | undefined> {
+  const label = adapters[row.platform as PlatformName].label;
+  if ('move' in intent) {
+    if (!publisher.reschedule) throw new PublishError('fatal', `${label} cannot move a scheduled post from ip-post`);
+    await publisher.reschedule(context, row.remote_id!, new Date(intent.move));
+    store.reschedule(row.id, intent.move, 'native', 'scheduled');
+    store.setProgress(row.id, 'intent', null);
+    return undefined;
+  }
+  if (!publisher.unschedule) throw new PublishError('fatal', `${label} cannot cancel a scheduled post from ip-post`);
+  const note = await publisher.unschedule(context, row.remote_id!);
+  if ('withdraw' in intent) store.requeue(row.id, intent.withdraw);
+  else store.update(row.id, { state: 'cancelled', error: `cancelled by \`ip-post queue cancel\`${note ? `; ${note}` : ''}` });
+  return note;
 }
 
 /**
@@ -260,16 +311,22 @@ export async function changeOnPlatform<T>(row: PostRow, options: Omit<EngineOpti
 const clockMarginMs = 60 * 60_000;
 
 /** What a publisher gets for one post: settings, secrets, progress kept in the record, and journaled calls. */
-function createContext(row: PostRow, publisher: Publisher, options: EngineOptions, { scheduleAt, notStarted }: { scheduleAt?: Date; notStarted?: NotStarted } = {}): PublishContext {
+function createContext(
+  row: PostRow,
+  publisher: Publisher,
+  options: EngineOptions,
+  { scheduleAt, notStarted, resendUnverifiable = false }: { scheduleAt?: Date; notStarted?: NotStarted; resendUnverifiable?: boolean } = {},
+): PublishContext {
   const { store, config, reporter, holder } = options;
   const env = options.env ?? process.env;
   const progress = { ...store.post(row.id).progress };
   const policy: RetryPolicy = { attempts: config.network.attempts, baseMs: config.network.backoffMs, maxWaitMs: config.network.maxWaitMs };
   const settings = config.platforms[row.platform as PlatformName];
 
+  // What this process learns of the post is written only while it holds the post (see publishOne).
   const remember = (key: string, value: unknown) => {
+    if (!store.setProgress(row.id, key, value, holder)) throw new LeaseLostError();
     progress[key] = value;
-    store.setProgress(row.id, key, value);
   };
   const pendingKey = (name: string) => `pending:${name}`;
   const doneKey = (name: string) => `done:${name}`;
@@ -318,6 +375,11 @@ function createContext(row: PostRow, publisher: Publisher, options: EngineOption
       if (callOptions.changes) {
         // It went through before (and the process died before the post's state said so): never again.
         if (progress[doneKey(name)] !== undefined && progress[doneKey(name)] !== null) return progress[doneKey(name)] as T;
+        if (progress[pendingKey(name)] && !callOptions.reconcile && !resendUnverifiable) {
+          // Sent before, outcome never recorded, and the platform cannot be asked: not sent again unseen.
+          const label = adapters[row.platform as PlatformName].label;
+          throw new PublishError('unknown-outcome', `it is not known whether ${label} took it (the sending was cut off) and ${label} cannot be asked: look there; if it is not there, \`ip-post retry\` sends it`);
+        }
         if (progress[pendingKey(name)]) {
           const found = await reconcile();
           if (found !== undefined) {
@@ -331,8 +393,9 @@ function createContext(row: PostRow, publisher: Publisher, options: EngineOption
         if (!progress[pendingKey(name)]) remember(pendingKey(name), new Date(nowMs()).toISOString());
       }
       for (let attempt = 1; ; attempt++) {
-        // Checked (and the lease renewed) right before each change, after any wait: never two senders.
-        if (callOptions.changes && !store.keepLease(row.id, holder)) throw new LeaseLostError();
+        // Checked right before every call, after any wait, and renewed before each change: a process that
+        // lost the post makes no further call for it.
+        if (!(callOptions.changes ? store.keepLease(row.id, holder) : store.holdsLease(row.id, holder))) throw new LeaseLostError();
         store.journal(row.id, name, 'before', { attempt });
         try {
           const result = await request();

@@ -70,7 +70,7 @@ export class FaultRegistry {
     if (!faultKinds.includes(spec.kind)) throw new Error(`unknown fault kind "${String(spec.kind)}" (known: ${faultKinds.join(', ')})`);
     // A misspelt endpoint would never fire, and a test that set it would pass for the wrong reason.
     const known = this.endpoints.get(spec.platform);
-    if (spec.endpoint !== undefined && known && !known.includes(spec.endpoint)) throw new Error(`unknown ${spec.platform} endpoint "${spec.endpoint}" (known: ${known.join(', ')})`);
+    if (spec.endpoint !== undefined && spec.endpoint !== '*' && known && !known.includes(spec.endpoint)) throw new Error(`unknown ${spec.platform} endpoint "${spec.endpoint}" (known: ${known.join(', ')})`);
     const probability = spec.probability ?? 1;
     if (!(probability > 0 && probability <= 1)) throw new Error('probability must be more than 0 and at most 1');
     const generator = xoroshiro128plus(spec.seed ?? 0);

@@ -41,6 +41,8 @@ export interface Sandbox {
   /** Puts the sandbox's clock at an instant (milliseconds, or ISO 8601 with Z or an offset); it runs on from there. */
   setClock(instant: number | string): void;
   expireToken(platform: PlatformName, expired?: boolean): void;
+  /** The latest requests answered (the last 2,000), as GET /__sandbox/requests gives them. */
+  requests(): LoggedRequest[];
   close(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     advanceClock: (seconds) => (clockOffset += seconds * 1000),
     setClock: (instant) => (clockOffset = instantOf(instant) - Date.now()),
     expireToken: (platform, expired) => emulators.get(platform)!.emulator.expireToken(expired),
+    requests: () => [...log],
     close: () =>
       Promise.all(
         servers.map(

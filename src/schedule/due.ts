@@ -1,7 +1,7 @@
 import { adapters } from '../../adapters/index.js';
 import type { PlatformName } from '../../adapters/names.js';
 import { nowMs } from '../clock.js';
-import { changeOnPlatform, outcomeOf, publishPosts, type EngineOptions, type PostOutcome } from '../publish/engine.js';
+import { changeOnPlatform, outcomeOf, publishPosts, queueWhatIsTooNear, settleIntent, type EngineOptions, type PostOutcome } from '../publish/engine.js';
 import { PublishError } from '../publish/errors.js';
 import type { PostRow } from '../store/store.js';
 import { describeLateness, whyNotStart, zoneOf } from './missed.js';
@@ -49,8 +49,10 @@ export async function publishDue(options: DueOptions): Promise<PostOutcome[]> {
       }
       store.release(row.id, holder);
     }
+    // What an interrupted announce left, now too near its time for the platform to hold, waits in the queue.
+    const waitInQueue = queueWhatIsTooNear(claimed, options);
     const published = await publishPosts(
-      claimed.filter((row) => !notStarted.has(row)),
+      claimed.filter((row) => !notStarted.has(row) && !waitInQueue.has(row)),
       { ...options, lateAfterMs: graceMs },
     );
     for (const row of claimed) if (published.has(row.id)) outcomes.push(published.get(row.id)!);
@@ -59,7 +61,7 @@ export async function publishDue(options: DueOptions): Promise<PostOutcome[]> {
 
   // Posts the platforms held: checked once a little after their time, until each is out or reported.
   for (const seen = new Set<number>(); ; ) {
-    const claimed = store.claimDue(holder, { dueBy: nowMs() - confirmAfterMs, states: ['scheduled'], limit: options.batch ?? 25, excluding: seen });
+    const claimed = store.claimDue(holder, { dueBy: nowMs() - confirmAfterMs, states: ['scheduled'], limit: options.batch ?? 25, excluding: seen, orWithIntent: true });
     if (claimed.length === 0) break;
     for (const row of claimed) {
       seen.add(row.id);
@@ -76,18 +78,21 @@ async function confirmScheduled(row: PostRow, options: DueOptions, lateMs: numbe
   const { store, config, holder } = options;
   const label = adapters[row.platform as PlatformName].label;
   const overdue = lateMs > config.schedule.graceMs;
-  let found: 'published' | 'waiting' | 'gone';
+  let found: 'published' | 'waiting' | 'gone' | 'settled';
   try {
-    found = await changeOnPlatform(row, { store, config, holder }, async (publisher, context) => (publisher.confirmScheduled ? publisher.confirmScheduled(context, row.remote_id!) : 'published'));
+    found = await changeOnPlatform(row, { store, config, holder }, async (publisher, context) => {
+      // A cancel or move cut off half-way is finished first: the record then says where the post stands.
+      if (await settleIntent(row, publisher, context, store)) return 'settled';
+      return publisher.confirmScheduled ? publisher.confirmScheduled(context, row.remote_id!) : 'published';
+    });
   } catch (error) {
     // Asked again on the next run; reported once the post is past the grace period.
     if (!(error instanceof PublishError) || !overdue) return undefined;
     store.update(row.id, { state: 'unknown', error: `${label} was to publish it at ${describeInstant(new Date(row.due_at!), zoneOf(row))}, and asking whether it did failed (${error.message}): look on ${label}` });
     return outcomeOf(store.post(row.id));
   }
+  if (found === 'settled') return outcomeOf(store.post(row.id));
   if (found === 'published') store.update(row.id, { state: 'published' });
-  // A cancel that removed it there but was cut off before the record said so.
-  else if (found === 'gone' && store.calls(row.id).some((call) => call.name === 'schedule.cancel')) store.update(row.id, { state: 'cancelled', error: 'cancelled by `ip-post queue cancel`' });
   else if (found === 'gone') store.lostOnPlatform(row.id, `${label} no longer has the post it was to publish at ${describeInstant(new Date(row.due_at!), zoneOf(row))} (deleted there?): it did not go out; \`ip-post retry ${row.run_id}\` publishes it now`);
   else if (overdue) store.update(row.id, { state: 'unknown', error: `${label} has not published it ${describeLateness(lateMs)} after its time: look at it on ${label}; \`ip-post retry ${row.run_id}\` publishes it now if it is still held there` });
   else return undefined;

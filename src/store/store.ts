@@ -21,6 +21,8 @@ export interface RunRow {
   file: string;
   created_at: string;
   finished_at: string | null;
+  /** 1: published into a sandbox, 0: for real. */
+  sandbox: number;
 }
 
 export interface PostRow {
@@ -136,6 +138,9 @@ export const migrations: string[] = [
   `DROP INDEX posts_waiting;
    DROP INDEX posts_by_state;
    CREATE INDEX posts_by_state_and_time ON posts (state, due_at);`,
+  // Runs into a sandbox and real runs in one record (--db, IP_POST_DB) are kept apart: run-due, retry and
+  // queue act only on the kind they are run for.
+  `ALTER TABLE runs ADD COLUMN sandbox INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /**
@@ -143,9 +148,18 @@ export const migrations: string[] = [
  * before and after it (SQLite in WAL mode, each write its own transaction, so a crash leaves a true record).
  */
 export class Store {
-  private constructor(private readonly db: BetterSqlite3.Database) {}
+  /** Only posts of runs of this kind (sandbox or real) are due, waiting or listed. */
+  private readonly ofKind: string;
 
-  static async open(file: string): Promise<Store> {
+  private constructor(
+    private readonly db: BetterSqlite3.Database,
+    /** Whether this store is used for a sandbox: its runs are recorded as such, and only they are worked on. */
+    private readonly sandbox: boolean,
+  ) {
+    this.ofKind = `run_id IN (SELECT id FROM runs WHERE sandbox = ${sandbox ? 1 : 0})`;
+  }
+
+  static async open(file: string, options: { sandbox?: boolean } = {}): Promise<Store> {
     const { default: Database } = await import('better-sqlite3');
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file);
@@ -154,7 +168,7 @@ export class Store {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
-      const store = new Store(db);
+      const store = new Store(db, Boolean(options.sandbox));
       store.migrate();
       return store;
     } catch (error) {
@@ -200,7 +214,7 @@ export class Store {
   createRun(run: { id: string; announcement: string; file: string }, posts: NewPost[], holder?: LeaseHolder): PostRow[] {
     const now = stamp();
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO runs (id, announcement, file, created_at) VALUES (?, ?, ?, ?)').run(run.id, run.announcement, run.file, now);
+      this.db.prepare('INSERT INTO runs (id, announcement, file, created_at, sandbox) VALUES (?, ?, ?, ?, ?)').run(run.id, run.announcement, run.file, now, this.sandbox ? 1 : 0);
       const insert = this.db.prepare(
         'INSERT INTO posts (run_id, position, platform, account, languages, plan, state, updated_at, due_at, schedule, reminder, lease_holder, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
@@ -234,8 +248,19 @@ export class Store {
     return this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
   }
 
+  /** The latest runs of this store's kind (sandbox or real). */
   runs(limit = 20): RunRow[] {
-    return this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as RunRow[];
+    return this.db.prepare('SELECT * FROM runs WHERE sandbox = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(this.sandbox ? 1 : 0, limit) as RunRow[];
+  }
+
+  /** A run of the other kind cannot be worked on here: one into a sandbox must not reach the real platforms, nor the other way round. */
+  checkKind(run: RunRow): void {
+    if (run.sandbox === (this.sandbox ? 1 : 0)) return;
+    throw new InputError(
+      run.sandbox
+        ? { message: `run ${run.id} was published into a sandbox`, fix: 'add --sandbox to work on it' }
+        : { message: `run ${run.id} is a real run, not a sandbox's`, fix: 'leave out --sandbox to work on it' },
+    );
   }
 
   posts(runId: string): PostRow[] {
@@ -279,10 +304,17 @@ export class Store {
     return changed === 1;
   }
 
-  /** Remembers how far a post has come on its platform (ids, sessions, offsets), to resume after a crash. */
-  setProgress(id: number, key: string, value: unknown): void {
+  /**
+   * Remembers how far a post has come on its platform (ids, sessions, offsets), to resume after a crash.
+   * With `heldBy`, only while that holder has the post's lease: false when another took it over.
+   */
+  setProgress(id: number, key: string, value: unknown, heldBy?: LeaseHolder): boolean {
     if (!/^[\w:.-]+$/.test(key)) throw new Error(`progress key ${key} must be letters, digits, _ : . -`);
-    this.db.prepare(`UPDATE posts SET progress = json_set(progress, '$."' || ? || '"', json(?)), updated_at = ? WHERE id = ?`).run(key, JSON.stringify(value ?? null), stamp(), id);
+    return (
+      this.db
+        .prepare(`UPDATE posts SET progress = json_set(progress, '$."' || ? || '"', json(?)), updated_at = ? WHERE id = ? AND (? IS NULL OR lease_holder = ?)`)
+        .run(key, JSON.stringify(value ?? null), stamp(), id, heldBy?.id ?? null, heldBy?.id ?? null).changes === 1
+    );
   }
 
   journal(postId: number, name: string, phase: 'before' | 'after' | 'error', detail?: unknown): void {
@@ -302,12 +334,13 @@ export class Store {
    * with nothing to do ends at once.
    */
   anythingDue(at: number, options: { includeMissed?: boolean; confirmBy?: number } = {}): boolean {
-    const exists = (states: string, by: number) => this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state IN (${states}) AND due_at <= ?)`).pluck().get(new Date(by).toISOString()) === 1;
+    const exists = (states: string, by: number) => this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state IN (${states}) AND due_at <= ? AND ${this.ofKind})`).pluck().get(new Date(by).toISOString()) === 1;
     // 'planned' or 'sending' with a time ahead: an `announce --at` is handing it over (if it was cut off, run-due does).
     return (
       exists(`'queued', 'sending'`, at) ||
       exists(`'planned', 'sending'`, Date.parse('9999-12-31T23:59:59.999Z')) ||
       (options.confirmBy !== undefined && exists(`'scheduled'`, options.confirmBy)) ||
+      this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state = 'scheduled' AND ${withIntent} AND ${this.ofKind})`).pluck().get() === 1 ||
       (Boolean(options.includeMissed) && exists(`'missed'`, at))
     );
   }
@@ -315,7 +348,7 @@ export class Store {
   /** The posts due now (without leasing them), to check that what they need is there before any is taken. */
   due(at: number, options: { includeMissed?: boolean } = {}): PostRow[] {
     const states = options.includeMissed ? `'queued', 'sending', 'missed'` : `'queued', 'sending'`;
-    return (this.db.prepare(`SELECT * FROM posts WHERE state IN (${states}) AND due_at <= ? ORDER BY due_at, id`).all(new Date(at).toISOString()) as Record<string, unknown>[]).map(toPost);
+    return (this.db.prepare(`SELECT * FROM posts WHERE state IN (${states}) AND due_at <= ? AND ${this.ofKind} ORDER BY due_at, id`).all(new Date(at).toISOString()) as Record<string, unknown>[]).map(toPost);
   }
 
   /**
@@ -324,13 +357,15 @@ export class Store {
    * out or its holder is known to be dead; what that holder did is in the post's progress and journal, and
    * is checked first.
    */
-  claimDue(holder: LeaseHolder, options: { dueBy: number; states: PostState[]; limit: number; excluding?: ReadonlySet<number> }): PostRow[] {
+  claimDue(holder: LeaseHolder, options: { dueBy: number; states: PostState[]; limit: number; excluding?: ReadonlySet<number>; orWithIntent?: boolean }): PostRow[] {
     const at = nowMs();
     const states = options.states.map((state) => `'${state}'`).join(', ');
+    // orWithIntent: also, whatever their time, posts a cut-off cancel or move left half-done (see changeHeld).
+    const when = options.orWithIntent ? `(due_at <= ? OR ${withIntent})` : 'due_at <= ?';
     return this.db
       .transaction(() => {
         const candidates = this.db
-          .prepare(`SELECT id, lease_holder, lease_until FROM posts WHERE state IN (${states}) AND due_at <= ? ORDER BY due_at, id`)
+          .prepare(`SELECT id, lease_holder, lease_until FROM posts WHERE state IN (${states}) AND ${when} AND ${this.ofKind} ORDER BY due_at, id`)
           .all(new Date(options.dueBy).toISOString()) as { id: number; lease_holder: string | null; lease_until: number | null }[];
         const free = candidates.filter((row) => !options.excluding?.has(row.id) && isFree(row, holder, at)).slice(0, options.limit);
         const take = this.db.prepare('UPDATE posts SET lease_holder = ?, lease_until = ? WHERE id = ?');
@@ -359,6 +394,11 @@ export class Store {
    */
   keepLease(postId: number, holder: LeaseHolder): boolean {
     return this.db.prepare('UPDATE posts SET lease_until = ? WHERE id = ? AND lease_holder = ?').run(nowMs() + holder.leaseMs, postId, holder.id).changes === 1;
+  }
+
+  /** Whether the holder still has the post's lease (read only: no write, no wait for the disk). */
+  holdsLease(postId: number, holder: LeaseHolder): boolean {
+    return this.db.prepare('SELECT lease_holder FROM posts WHERE id = ?').pluck().get(postId) === holder.id;
   }
 
   /** Keeps the holder's leases alive while it works. */
@@ -394,9 +434,12 @@ export class Store {
 
   /** Posts that wait for their time, on the platform or in the queue (or on their way there), and those that missed it; soonest first. */
   waiting(): PostRow[] {
-    return (this.db.prepare(`SELECT * FROM posts WHERE due_at IS NOT NULL AND state IN ('planned', 'queued', 'scheduled', 'missed', 'sending') ORDER BY due_at, id`).all() as Record<string, unknown>[]).map(toPost);
+    return (this.db.prepare(`SELECT * FROM posts WHERE due_at IS NOT NULL AND state IN ('planned', 'queued', 'scheduled', 'missed', 'sending') AND ${this.ofKind} ORDER BY due_at, id`).all() as Record<string, unknown>[]).map(toPost);
   }
 }
+
+/** A cancel, move or withdrawal of a held post recorded but not yet carried out (a command was cut off). */
+const withIntent = `json_extract(progress, '$.intent') IS NOT NULL`;
 
 function toPost(row: Record<string, unknown>): PostRow {
   return {

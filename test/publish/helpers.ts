@@ -24,9 +24,9 @@ export async function publishing(sandbox: Sandbox, config: Record<string, unknow
   const dir = await writeFiles({ 'config.json': JSON.stringify({ network: { attempts: 4, backoffMs: 10, maxWaitMs: 5000, pollMs: 20, timeoutMs: 5000 }, ...config }) });
   const db = join(dir, 'record.db');
   const configFile = join(dir, 'config.json');
-  // `history` reads the record only, so it takes no --sandbox.
+  // `history` reads the record only: its --sandbox takes no address, and lists the sandbox's runs.
   const cli = (args: string[], options: { env?: Record<string, string | undefined> } = {}) =>
-    runCli([...args, ...(args[0] === 'history' ? [] : ['--sandbox', sandbox.url]), '--config', configFile], { env: { IP_POST_DB: db, ...options.env } });
+    runCli([...args, ...(args[0] === 'history' ? ['--sandbox'] : ['--sandbox', sandbox.url]), '--config', configFile], { env: { IP_POST_DB: db, ...options.env } });
   return {
     db,
     config: configFile,

@@ -23,13 +23,16 @@ describe('run-due from cron', () => {
   });
 
   it('a due post whose platform has no credentials: exit 2 naming them, and the post stays queued', async () => {
-    const session = await scheduling(sandbox());
-    await session.schedule(example('seminar.yml'), '+1h', now, ['--only', 'x', '--lang', 'lv']);
-    // Without --sandbox, the X keys are not set.
-    const result = await runCli(['run-due', '--config', session.config], { env: { IP_POST_DB: session.db, IP_POST_NOW: '2027-05-20T07:01:00.000Z' } });
+    const db = join(await tempDir(), 'record.db');
+    // Scheduled where the X keys were set (nothing is sent yet); cron's environment lacks them.
+    const keys = { IP_POST_X_APP_KEY: 'k', IP_POST_X_APP_SECRET: 's', IP_POST_X_ACCESS_TOKEN: 't', IP_POST_X_ACCESS_SECRET: 'a' };
+    const scheduled = await runCli(['announce', example('seminar.yml'), '--only', 'x', '--lang', 'lv', '--at', '+1h', '--yes'], { env: { IP_POST_DB: db, IP_POST_NOW: now, ...keys } });
+    expect(scheduled.code, scheduled.stderr).toBe(0);
+    const result = await runCli(['run-due'], { env: { IP_POST_DB: db, IP_POST_NOW: '2027-05-20T07:01:00.000Z' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('secrets are not set: IP_POST_X_APP_KEY (x)');
-    expect((await session.queue(now)).map((post) => post.status)).toEqual(['scheduled']);
+    const queue = await runCli(['queue', '--json'], { env: { IP_POST_DB: db, IP_POST_NOW: now } });
+    expect((JSON.parse(queue.stdout) as { posts: { status: string }[] }).posts.map((post) => post.status)).toEqual(['scheduled']);
   });
 
   it('a record in a folder that is not there, or a file that is no record, is an input error, not silence', async () => {
@@ -136,6 +139,34 @@ describe('ip-post queue', () => {
     const afterStart = await session.at(now, ['queue', 'reschedule', String(reminder.post), '2027-06-08 15:00']);
     expect(afterStart.code).toBe(2);
     expect(afterStart.stderr).toContain('is the 2h reminder, worded for the day of the event; at 2027-06-08 15:00 EEST (Europe/Riga) the event (2027-06-08 10:00 EEST (Europe/Riga)) will have begun');
+  });
+});
+
+describe('sandbox runs and real runs in one record (--db, IP_POST_DB)', () => {
+  it('are kept apart: run-due, queue and retry act only on the kind they are run for', async () => {
+    const session = await scheduling(sandbox());
+    const tried = await session.schedule(example('seminar.yml'), '+1h', now, ['--only', 'x', '--lang', 'lv']);
+    // A real run into the same record: its X post waits in the queue; nothing is sent when it is recorded.
+    const keys = { IP_POST_X_APP_KEY: 'k', IP_POST_X_APP_SECRET: 's', IP_POST_X_ACCESS_TOKEN: 't', IP_POST_X_ACCESS_SECRET: 'a' };
+    const real = await runCli(['announce', example('seminar.yml'), '--only', 'x', '--lang', 'en', '--at', '+1h', '--yes', '--json'], { env: { IP_POST_DB: session.db, IP_POST_NOW: now, ...keys } });
+    expect(real.code, real.stderr).toBe(0);
+    const realRun = (JSON.parse(real.stdout) as { run: string }).run;
+
+    expect((await session.queue(now)).map((post) => post.run)).toEqual([tried.result.run]);
+    const realQueue = await runCli(['queue', '--json'], { env: { IP_POST_DB: session.db, IP_POST_NOW: now } });
+    expect((JSON.parse(realQueue.stdout) as { posts: { run: string }[] }).posts.map((post) => post.run)).toEqual([realRun]);
+
+    // Cron into the sandbox sends the sandbox's post only; the real one is not published into the sandbox.
+    const due = await session.runDue('2027-05-20T07:01:00.000Z');
+    expect(due.posts).toMatchObject([{ platform: 'x', languages: ['lv'], status: 'published' }]);
+    expect(sandbox().records.list('x')).toHaveLength(1);
+    const realAfter = await runCli(['queue', '--json'], { env: { IP_POST_DB: session.db, IP_POST_NOW: now } });
+    expect((JSON.parse(realAfter.stdout) as { posts: { status: string }[] }).posts).toMatchObject([{ status: 'scheduled', via: 'queue' }]);
+
+    const crossed = await session.cli(['retry', realRun]);
+    expect([crossed.code, crossed.stderr]).toEqual([2, `ip-post: run ${realRun} is a real run, not a sandbox's\n  fix: leave out --sandbox to work on it\n`]);
+    const cancelled = await runCli(['queue', 'cancel', tried.result.run], { env: { IP_POST_DB: session.db } });
+    expect([cancelled.code, cancelled.stderr]).toEqual([2, `ip-post: run ${tried.result.run} was published into a sandbox\n  fix: add --sandbox to work on it\n`]);
   });
 });
 

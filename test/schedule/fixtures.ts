@@ -34,7 +34,8 @@ media:
 export async function queueAnnouncements(options: { sandbox: Sandbox; db: string; configFile: string; count: number; platforms: string[]; due: string }): Promise<number> {
   const dir = await writeFiles(Object.fromEntries(Array.from({ length: options.count }, (_, index) => [`event-${index}.yml`, announcementText(index, options.platforms)])));
   const config = pointAtSandbox(await loadConfig(options.configFile, {}), { url: options.sandbox.url, config: options.sandbox.config() });
-  const store = await Store.open(options.db);
+  // Runs into the sandbox, as `announce --sandbox` records them: run-due --sandbox works on those alone.
+  const store = await Store.open(options.db, { sandbox: true });
   let posts = 0;
   try {
     for (let index = 0; index < options.count; index++) {

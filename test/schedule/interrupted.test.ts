@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { PostOutcome } from '../../src/publish/engine.js';
+import { startSandbox } from '../../src/sandbox/server.js';
 import { example, projectRoot } from '../helpers.js';
 import { useSandbox } from '../sandbox/helpers.js';
 import { scheduling } from './helpers.js';
@@ -13,6 +14,15 @@ const due = '2027-06-01T07:00:00.000Z';
 const minutes = (iso: string, delta: number) => new Date(Date.parse(iso) + delta * 60_000).toISOString();
 const hook = join(projectRoot, 'test', 'publish', 'kill-hook.cjs');
 const sandbox = useSandbox({ now });
+
+function journal(db: string): { name: string; phase: string }[] {
+  const record = new Database(db, { readonly: true });
+  try {
+    return record.prepare('SELECT name, phase FROM calls ORDER BY id').all() as { name: string; phase: string }[];
+  } finally {
+    record.close();
+  }
+}
 
 function states(db: string): { platform: string; state: string; reminder: string | null }[] {
   if (!existsSync(db)) return [];
@@ -83,5 +93,72 @@ describe('a `queue cancel` killed after Facebook deleted the post, before the re
     expect(atItsTime.code, atItsTime.stderr).toBe(0);
     expect(atItsTime.posts).toMatchObject([{ platform: 'facebook', status: 'cancelled' }]);
     expect(states(session.db).map((post) => post.state)).toEqual(['cancelled', 'cancelled']);
+  });
+});
+
+describe('a `queue cancel` of a YouTube video killed after YouTube made it private, before the record said so', () => {
+  it('is finished by run-due as a cancel: the video is never made public by a later retry', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'youtube', '--lang', 'lv']);
+    const post = String(result.posts[0]!.post);
+    const killed = await session.cli(['queue', 'cancel', post], { env: { IP_POST_NOW: now, NODE_OPTIONS: `--require ${hook}`, IP_POST_TEST_KILL_AT: '2' } });
+    expect(killed.code).toBeNull();
+    expect(sandbox().records.list('youtube')).toMatchObject([{ privacy: 'private', published: false }]);
+    // The next cron run finishes the cancel at once, long before the video's time.
+    const cron = await session.runDue(minutes(now, 5));
+    expect(cron.posts).toMatchObject([{ platform: 'youtube', status: 'cancelled' }]);
+    const retried = await session.at(minutes(due, 10), ['retry', result.run]);
+    expect(retried.code).toBe(0);
+    expect(sandbox().records.list('youtube')).toMatchObject([{ privacy: 'private', published: false }]);
+  });
+});
+
+describe('an `announce --at` killed after Facebook took the post to hold, with its time near', () => {
+  it('is neither published early by run-due nor sent twice', async () => {
+    const session = await scheduling(sandbox());
+    const at = minutes(now, 20);
+    // Journal: photo:0 before, after; feed before; killed as the feed's answer is being recorded.
+    const killed = await session.cli(['announce', example('seminar.yml'), '--only', 'facebook', '--lang', 'lv', '--at', at, '--yes'], { env: { IP_POST_NOW: now, NODE_OPTIONS: `--require ${hook}`, IP_POST_TEST_KILL_AT: '4' } });
+    expect(killed.code).toBeNull();
+    expect(sandbox().records.list('facebook')).toMatchObject([{ published: false, scheduledAt: at }]);
+    // Eight minutes before its time: too near for Facebook to take it again; it waits for its time.
+    const early = await session.runDue(minutes(at, -8));
+    expect(early.posts).toEqual([]);
+    expect((await session.queue(minutes(at, -8))).map((queued) => [queued.status, queued.via])).toEqual([['scheduled', 'queue']]);
+    const onTime = await session.runDue(minutes(at, 1));
+    expect(onTime.posts).toMatchObject([{ platform: 'facebook', status: 'published', id: sandbox().records.list('facebook')[0]!.id }]);
+    expect(sandbox().records.list('facebook')).toHaveLength(1);
+  });
+});
+
+describe('a TikTok photo post cut off after TikTok was asked to fetch the photos', () => {
+  it('is not asked again by run-due (TikTok cannot be asked whether it has it); retry of the unknown post asks again', async () => {
+    // Where in run-due's journal TikTok's answer to photo.init is recorded, found in a sandbox of its own.
+    const probeSandbox = await startSandbox({ processingPolls: 1, now });
+    let afterInit = 0;
+    try {
+      const probe = await scheduling(probeSandbox);
+      await probe.schedule(example('volunteers.yml'), '+1h', now, ['--only', 'tiktok']);
+      await probe.runDue(minutes(now, 61));
+      afterInit = journal(probe.db).findIndex((entry) => entry.name === 'photo.init' && entry.phase === 'after') + 1;
+    } finally {
+      await probeSandbox.close();
+    }
+    expect(afterInit).toBeGreaterThan(1);
+
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('volunteers.yml'), '+1h', now, ['--only', 'tiktok']);
+    const initCalls = () => sandbox().requests().filter((request) => request.endpoint === 'content.init').length;
+    const killed = await session.cli(['run-due', '--json'], { env: { IP_POST_NOW: minutes(now, 61), NODE_OPTIONS: `--require ${hook}`, IP_POST_TEST_KILL_AT: String(afterInit) } });
+    expect(killed.code).toBeNull();
+    expect(initCalls()).toBe(1);
+    const next = await session.runDue(minutes(now, 62));
+    expect(next.code).toBe(1);
+    expect(next.posts).toMatchObject([{ platform: 'tiktok', status: 'unknown', error: expect.stringMatching(/cannot be asked: look there; if it is not there, `ip-post retry` sends it/) }]);
+    expect(initCalls()).toBe(1);
+    // The officer looked, found nothing, and asks for it: now it is sent again.
+    const retried = await session.at(minutes(now, 70), ['retry', result.run, '--json']);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(initCalls()).toBe(2);
   });
 });

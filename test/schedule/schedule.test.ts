@@ -279,7 +279,8 @@ describe('queue cancel and reschedule change the platform too', () => {
     const { result } = await session.schedule(example('seminar.yml'), '2027-06-01 10:00', now, ['--only', 'facebook,x', '--lang', 'lv']);
     // Cancelling Facebook's post takes a while; meanwhile cron publishes X's, which is due.
     sandbox().faults.add({ platform: 'facebook', endpoint: 'objects.delete', kind: 'latency', latencyMs: 4000, times: 0 });
-    const cancelling = session.cli(['queue', 'cancel', result.run, '--json'], { env: { IP_POST_NOW: minutes(due, -10) } });
+    // Three minutes before the time: the cancel's lease (five minutes) still holds when cron comes.
+    const cancelling = session.cli(['queue', 'cancel', result.run, '--json'], { env: { IP_POST_NOW: minutes(due, -3) } });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const cron = await session.cli(['run-due', '--json'], { env: { IP_POST_NOW: minutes(due, 1) } });
     expect((JSON.parse(cron.stdout) as { posts: unknown[] }).posts).toMatchObject([{ platform: 'x', status: 'published' }]);
@@ -291,6 +292,33 @@ describe('queue cancel and reschedule change the platform too', () => {
     ]);
     const history = JSON.parse((await session.cli(['history', result.run, '--json'])).stdout) as { posts: { status: string }[] };
     expect(history.posts.map((post) => post.status)).toEqual(['cancelled', 'published']);
+  });
+
+  it('a move the platform refuses leaves the post as it was', async () => {
+    const session = await scheduling(sandbox());
+    // Five minutes ahead: too near for Facebook, so it waits in the queue; moved to a day ahead, Facebook would hold it.
+    const { result } = await session.schedule(example('seminar.yml'), '+5m', now, ['--only', 'facebook', '--lang', 'lv']);
+    sandbox().faults.add({ platform: 'facebook', endpoint: 'feed.create', kind: 'expired-token', times: 0 });
+    const moved = await session.at(now, ['queue', 'reschedule', String(result.posts[0]!.post), '+1d', '--json']);
+    expect(moved.code).toBe(1);
+    expect((JSON.parse(moved.stdout) as { posts: unknown[] }).posts).toMatchObject([{ rescheduled: false, refused: expect.stringContaining('it keeps its time') }]);
+    expect(await session.queue(now)).toMatchObject([{ status: 'scheduled', via: 'queue', at: minutes(now, 5) }]);
+  });
+
+  it('a reminder Facebook still holds past its day is cancelled there too', async () => {
+    const session = await scheduling(sandbox());
+    const { result } = await session.schedule(example('seminar.yml'), undefined, now, ['--only', 'facebook', '--lang', 'lv', '--reminders', '2h']);
+    // The sandbox's clock stays behind: Facebook never publishes the reminder (8 June, 08:00).
+    const check = (at: string, args: string[]) => session.cli(args, { env: { IP_POST_NOW: at } });
+    expect((JSON.parse((await check('2027-06-08T06:01:00.000Z', ['run-due', '--json'])).stdout) as { posts: unknown[] }).posts).toMatchObject([{ status: 'unknown', reminder: '2h' }]);
+    // After the event began, retry will not publish it: its wording is untrue now.
+    const retried = await check('2027-06-08T07:05:00.000Z', ['retry', result.run, '--json']);
+    const reminder = (JSON.parse(retried.stdout) as { posts: { post: number; status: string; code?: string }[] }).posts.find((post) => post.code === 'stale-reminder')!;
+    expect(reminder.status).toBe('missed');
+    expect(sandbox().records.list('facebook').filter((post) => !post.published)).toHaveLength(1);
+    const cancelled = await check('2027-06-08T07:06:00.000Z', ['queue', 'cancel', String(reminder.post)]);
+    expect(cancelled.code, cancelled.stdout + cancelled.stderr).toBe(0);
+    expect(sandbox().records.list('facebook').filter((post) => !post.published)).toEqual([]);
   });
 
   it('a YouTube video in three languages is moved and cancelled too, its localizations kept', async () => {
