@@ -5,7 +5,7 @@ import { ExitCode, InputError, type Problem } from '../errors.js';
 import { colorsFor } from '../output.js';
 import type { Plan } from '../plan/types.js';
 import { renderPreview } from '../preview.js';
-import { newRunId, publishPlan, resumeRun, type PostOutcome, type Reporter, type RunResult } from '../publish/engine.js';
+import { newRunId, publishPlan, resumeRun, retryable, type PostOutcome, type Reporter, type RunResult } from '../publish/engine.js';
 import { leaseHolder } from '../publish/lease.js';
 import { nowMs } from '../clock.js';
 import { publishDue } from '../schedule/due.js';
@@ -80,7 +80,7 @@ export async function retry(runId: string, options: { json?: boolean; db?: strin
     const run = store.run(runId);
     if (!run) throw new InputError({ message: `no run ${runId} in the record`, fix: '`ip-post history` lists the runs' });
     store.checkKind(run);
-    const waiting = store.posts(runId).filter((post) => ['planned', 'sending', 'failed', 'unknown', 'missed'].includes(post.state));
+    const waiting = store.posts(runId).filter((post) => retryable.includes(post.state));
     if (waiting.length === 0) {
       process.stderr.write(`Nothing of run ${runId} is left to send: every post is published, scheduled or cancelled.\n`);
     } else {

@@ -6,7 +6,7 @@ import { commandConfig, type Config } from '../config.js';
 import { ExitCode, InputError } from '../errors.js';
 import { colorsFor, type Colors } from '../output.js';
 import { renderCard } from '../preview.js';
-import { changeHeld, isHeld, outcomeOf, publishPosts, type PostOutcome } from '../publish/engine.js';
+import { changeHeld, isHeld, markCancelled, outcomeOf, publishPosts, type PostOutcome } from '../publish/engine.js';
 import { PublishError } from '../publish/errors.js';
 import { leaseHolder } from '../publish/lease.js';
 import { silentReporter } from '../publish/report.js';
@@ -127,7 +127,7 @@ export async function cancelQueued(ids: string[], options: QueueOptions): Promis
       // Held by its platform: cancelled there, with the intent recorded first, so that a cancel cut off
       // half-way is finished (by run-due or retry), never taken for a post deleted there.
       const note = isHeld(row) ? await changeHeld(row, { cancel: true }, { store, config, holder }) : undefined;
-      store.update(row.id, { state: 'cancelled', error: `cancelled by \`ip-post queue cancel\`${note ? `; ${note}` : ''}` });
+      if (!isHeld(row)) markCancelled(store, row.id);
       return note ? c.dim(` — ${note}`) : '';
     });
   });

@@ -106,7 +106,7 @@ export function queueWhatIsTooNear(rows: PostRow[], options: EngineOptions): Set
 }
 
 /** States that `retry` sends again: whatever did not go out and is not waiting for its time. */
-const retryable: PostState[] = ['planned', 'sending', 'failed', 'unknown', 'missed'];
+export const retryable: PostState[] = ['planned', 'sending', 'failed', 'unknown', 'missed'];
 
 /**
  * Publishes what a run has not published yet: failed, unknown, interrupted, missed. The platform is checked
@@ -187,7 +187,7 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
   if (!write({ state: 'sending', attempt: true, error: null, errorCode: null })) return undefined;
   const notStarted = whyNotStart(row, nowMs(), options.lateAfterMs);
   try {
-    if (row.remote_id && row.schedule === 'native' && publisher.confirmScheduled) {
+    if (isHeld(row) && publisher.confirmScheduled) {
       const held = await finishHeld(row, publisher, options, notStarted);
       if (held === 'lost') return publishOne(store.post(row.id), publisher, options);
       if (!write(held)) return undefined;
@@ -217,8 +217,8 @@ async function publishOne(row: PostRow, publisher: Publisher, options: EngineOpt
 
 /**
  * A post its platform holds (native scheduling) that is being tried again: the platform is asked first.
- * Out: published. Still held: left to the platform while its time is ahead, else published now. Gone
- * there: cancelled if ip-post was cancelling it, else 'lost' — its record is cleared to send it anew.
+ * A cancel or move cut off half-way is finished first. Out: published. Still held: left to the platform
+ * while its time is ahead, else published now. Gone there: 'lost' — its record is cleared to send it anew.
  */
 async function finishHeld(row: PostRow, publisher: Publisher, options: EngineOptions, notStarted: NotStarted | undefined): Promise<Parameters<Store['update']>[1] | 'lost'> {
   const context = createContext(row, publisher, options);
@@ -284,8 +284,13 @@ async function carryOut(row: PostRow, intent: HeldIntent, publisher: Publisher, 
   if (!publisher.unschedule) throw new PublishError('fatal', `${label} cannot cancel a scheduled post from ip-post`);
   const note = await publisher.unschedule(context, row.remote_id!);
   if ('withdraw' in intent) store.requeue(row.id, intent.withdraw);
-  else store.update(row.id, { state: 'cancelled', error: `cancelled by \`ip-post queue cancel\`${note ? `; ${note}` : ''}` });
+  else markCancelled(store, row.id, note);
   return note;
+}
+
+/** A post the officer cancelled, with what the platform said of it, if anything. */
+export function markCancelled(store: Store, postId: number, note?: string): void {
+  store.update(postId, { state: 'cancelled', error: `cancelled by \`ip-post queue cancel\`${note ? `; ${note}` : ''}` });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { PlatformName } from '../../adapters/names.js';
 import { nowMs } from '../clock.js';
 import { changeOnPlatform, outcomeOf, publishPosts, queueWhatIsTooNear, settleIntent, type EngineOptions, type PostOutcome } from '../publish/engine.js';
 import { PublishError } from '../publish/errors.js';
-import type { PostRow } from '../store/store.js';
+import { anyTime, type PostRow } from '../store/store.js';
 import { describeLateness, whyNotStart, zoneOf } from './missed.js';
 import { confirmAfterMs } from './timing.js';
 import { describeInstant } from './when.js';
@@ -28,11 +28,12 @@ export async function publishDue(options: DueOptions): Promise<PostOutcome[]> {
   const lateBy = (row: PostRow) => nowMs() - Date.parse(row.due_at!);
   const graceMs = options.catchUp ? undefined : config.schedule.graceMs;
   for (const handled = new Set<number>(); ; ) {
-    // Due posts; and posts an interrupted `announce --at` did not finish handing to their platform, whatever
-    // their time (a free lease means their process is gone): handed over now, or sent now, or missed.
-    const claimed = store.claimDue(holder, { dueBy: nowMs(), states: options.catchUp ? ['queued', 'sending', 'missed'] : ['queued', 'sending'], limit: options.batch ?? 25, excluding: handled });
-    for (const row of claimed) handled.add(row.id);
-    claimed.push(...store.claimDue(holder, { dueBy: Date.parse('9999-12-31T23:59:59.999Z'), states: ['planned', 'sending'], limit: options.batch ?? 25, excluding: handled }));
+    // Queued posts that are due; and, whatever their time, posts whose sending was cut off (a free lease means
+    // their process is gone): handed to their platform, sent, or missed.
+    const claimed = [
+      ...store.claimDue(holder, { dueBy: nowMs(), states: options.catchUp ? ['queued', 'missed'] : ['queued'], limit: options.batch ?? 25, excluding: handled }),
+      ...store.claimDue(holder, { dueBy: anyTime, states: ['planned', 'sending'], limit: options.batch ?? 25, excluding: handled }),
+    ];
     if (claimed.length === 0) break;
     for (const row of claimed) handled.add(row.id);
     // A post not yet begun is not started late, nor a reminder whose wording no longer holds; each is

@@ -335,20 +335,24 @@ export class Store {
    */
   anythingDue(at: number, options: { includeMissed?: boolean; confirmBy?: number } = {}): boolean {
     const exists = (states: string, by: number) => this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state IN (${states}) AND due_at <= ? AND ${this.ofKind})`).pluck().get(new Date(by).toISOString()) === 1;
-    // 'planned' or 'sending' with a time ahead: an `announce --at` is handing it over (if it was cut off, run-due does).
+    // 'planned' or 'sending', whatever the time: an `announce --at` or run-due is sending it (if it was cut off, run-due goes on).
     return (
-      exists(`'queued', 'sending'`, at) ||
-      exists(`'planned', 'sending'`, Date.parse('9999-12-31T23:59:59.999Z')) ||
+      exists(`'queued'`, at) ||
+      exists(`'planned', 'sending'`, anyTime) ||
       (options.confirmBy !== undefined && exists(`'scheduled'`, options.confirmBy)) ||
       this.db.prepare(`SELECT EXISTS (SELECT 1 FROM posts WHERE state = 'scheduled' AND ${withIntent} AND ${this.ofKind})`).pluck().get() === 1 ||
       (Boolean(options.includeMissed) && exists(`'missed'`, at))
     );
   }
 
-  /** The posts due now (without leasing them), to check that what they need is there before any is taken. */
+  /** The posts run-due would take now (without leasing them), to check that what they need is there before any is taken. */
   due(at: number, options: { includeMissed?: boolean } = {}): PostRow[] {
-    const states = options.includeMissed ? `'queued', 'sending', 'missed'` : `'queued', 'sending'`;
-    return (this.db.prepare(`SELECT * FROM posts WHERE state IN (${states}) AND due_at <= ? AND ${this.ofKind} ORDER BY due_at, id`).all(new Date(at).toISOString()) as Record<string, unknown>[]).map(toPost);
+    const states = options.includeMissed ? `'queued', 'missed'` : `'queued'`;
+    return (
+      this.db
+        .prepare(`SELECT * FROM posts WHERE ((state IN (${states}) AND due_at <= ?) OR (state IN ('planned', 'sending') AND due_at IS NOT NULL)) AND ${this.ofKind} ORDER BY due_at, id`)
+        .all(new Date(at).toISOString()) as Record<string, unknown>[]
+    ).map(toPost);
   }
 
   /**
@@ -437,6 +441,9 @@ export class Store {
     return (this.db.prepare(`SELECT * FROM posts WHERE due_at IS NOT NULL AND state IN ('planned', 'queued', 'scheduled', 'missed', 'sending') AND ${this.ofKind} ORDER BY due_at, id`).all() as Record<string, unknown>[]).map(toPost);
   }
 }
+
+/** As `dueBy`: posts whatever their time. */
+export const anyTime = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** A cancel, move or withdrawal of a held post recorded but not yet carried out (a command was cut off). */
 const withIntent = `json_extract(progress, '$.intent') IS NOT NULL`;
